@@ -1,0 +1,22 @@
+/* The register frame built by the exception/interrupt entry path (entry.S), lowest
+ * address first. The hardware pushes rip..ss; the stub pushes error_code and vector. */
+#ifndef XLITE_REGS_H
+#define XLITE_REGS_H
+
+#include <stdint.h>
+
+struct cpu_regs {
+    uint64_t r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+    uint64_t rax, rcx, rdx, rsi, rdi;
+    uint64_t vector;
+    uint64_t error_code;
+    uint64_t rip, cs, rflags, rsp, ss;
+};
+
+_Static_assert(sizeof(struct cpu_regs) == 22 * 8, "entry.S frame layout");
+
+/* Called from entry.S with interrupts as the gate left them (all gates are interrupt
+ * gates, so IF=0). */
+void do_trap(struct cpu_regs *regs);
+
+#endif

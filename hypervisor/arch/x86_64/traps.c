@@ -1,0 +1,97 @@
+/* Dispatch of exceptions and interrupts taken in the hypervisor, and the fault report:
+ * vector, error code, registers, control registers and a symbolised stack trace. */
+#include "apic.h"
+#include "desc.h"
+#include "layout.h"
+#include "lib.h"
+#include "machine.h"
+#include "printk.h"
+#include "regs.h"
+#include "stacks.h"
+#include "symbols.h"
+#include "x86.h"
+
+static const char *const exception_names[32] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+    "#DF", "CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
+    "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#22", "#23",
+    "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
+};
+
+#define MAX_TRACE 32
+
+/* Walk the frame-pointer chain from (rip, rbp), trusting only frames that lie on a
+ * hypervisor stack and move strictly upwards, so a corrupt chain cannot fault. */
+static void show_trace(uint64_t rip, uint64_t rbp)
+{
+    char sym[96];
+
+    pr_err("Call trace:\n");
+    for (int depth = 0; depth < MAX_TRACE && rip; depth++) {
+        symbol_format(rip, sym, sizeof(sym));
+        pr_err(" [<%016lx>] %s\n", rip, sym);
+        if (!rbp || (rbp & 7) || !hv_stack_contains(rbp, 16))
+            break;
+        uint64_t next_rbp = ((uint64_t *)rbp)[0];
+        rip = ((uint64_t *)rbp)[1];
+        if (next_rbp && next_rbp <= rbp)
+            break;
+        rbp = next_rbp;
+    }
+}
+
+static void show_registers(const struct cpu_regs *r)
+{
+    char sym[96];
+
+    symbol_format(r->rip, sym, sizeof(sym));
+    pr_err("RIP: %04lx:[<%016lx>] %s\n", r->cs, r->rip, sym);
+    pr_err("RFLAGS: %016lx  RSP: %04lx:%016lx\n", r->rflags, r->ss, r->rsp);
+    pr_err("RAX: %016lx  RBX: %016lx  RCX: %016lx\n", r->rax, r->rbx, r->rcx);
+    pr_err("RDX: %016lx  RSI: %016lx  RDI: %016lx\n", r->rdx, r->rsi, r->rdi);
+    pr_err("RBP: %016lx  R8:  %016lx  R9:  %016lx\n", r->rbp, r->r8, r->r9);
+    pr_err("R10: %016lx  R11: %016lx  R12: %016lx\n", r->r10, r->r11, r->r12);
+    pr_err("R13: %016lx  R14: %016lx  R15: %016lx\n", r->r13, r->r14, r->r15);
+    pr_err("CR0: %016lx  CR2: 0x%016lx\n", read_cr0(), read_cr2());
+    pr_err("CR3: %016lx  CR4: %016lx\n", read_cr3(), read_cr4());
+}
+
+__attribute__((noreturn)) static void fatal_trap(const struct cpu_regs *r)
+{
+    static int nesting;
+
+    if (nesting++) {                 /* faulted while reporting: say so and stop */
+        pr_err("*** nested fault: vector %lu at %016lx ***\n", r->vector, r->rip);
+        machine_halt(EXIT_FAULT);
+    }
+    pr_err("\n*** HYPERVISOR FAULT: vector %lu (%s) error 0x%04lx ***\n", r->vector,
+           r->vector < 32 ? exception_names[r->vector] : "IRQ", r->error_code);
+    if (r->vector == 14)
+        pr_err("Page fault at 0x%016lx: %s %s access, %s\n", read_cr2(),
+               r->error_code & 4 ? "user" : "supervisor",
+               r->error_code & 16 ? "instruction" : (r->error_code & 2 ? "write" : "read"),
+               r->error_code & 1 ? "protection violation" : "page not present");
+    show_registers(r);
+    show_trace(r->rip, r->rbp);
+    pr_err("*** System halted ***\n");
+    machine_halt(EXIT_FAULT);
+}
+
+void do_trap(struct cpu_regs *regs)
+{
+    switch (regs->vector) {
+    case VEC_APIC_TIMER:
+        apic_timer_interrupt();
+        return;
+    case VEC_SPURIOUS:
+        return;                      /* spurious APIC interrupts need no EOI */
+    default:
+        break;
+    }
+    if (regs->vector >= 32) {
+        pr_warn("unexpected interrupt, vector %lu\n", regs->vector);
+        apic_eoi();
+        return;
+    }
+    fatal_trap(regs);
+}

@@ -1,0 +1,21 @@
+/* The hypervisor's command-line options (Multiboot2 command line). */
+#ifndef XLITE_OPTIONS_H
+#define XLITE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct hv_options {
+    bool console_com1;      /* console=com1 (default) | none */
+    int loglvl;             /* console log level, enum log_level */
+    uint64_t dom0_mem;      /* bytes; 0 = builder's default */
+    bool exit_on_shutdown;  /* end QEMU via isa-debug-exit when nothing is left to run */
+    char crash_test[8];     /* debug: trigger a hypervisor fault (pf, ud, gp, de) */
+};
+
+extern struct hv_options hv_opts;
+
+/* Parse the command line into hv_opts; problems are logged, never fatal. */
+void options_parse(const char *cmdline);
+
+#endif

@@ -1,0 +1,28 @@
+/* xlite PV ABI: the Xen ELF notes a PV kernel carries (name "Xen", 4-byte aligned
+ * standard ELF notes) and what the domain builder does with each. Xen's numbers. */
+#ifndef XLITE_PV_ABI_ELFNOTE_H
+#define XLITE_PV_ABI_ELFNOTE_H
+
+#define XEN_ELFNOTE_INFO                 0
+#define XEN_ELFNOTE_ENTRY                1  /* virtual entry; absent: e_entry */
+#define XEN_ELFNOTE_HYPERCALL_PAGE       2  /* VA of the page to fill with stubs */
+#define XEN_ELFNOTE_VIRT_BASE            3  /* absent: 0 */
+#define XEN_ELFNOTE_PADDR_OFFSET         4  /* VA = p_paddr + virt_base - paddr_offset */
+#define XEN_ELFNOTE_XEN_VERSION          5  /* string, must start with "xen-3.0" */
+#define XEN_ELFNOTE_GUEST_OS             6  /* string, informational */
+#define XEN_ELFNOTE_GUEST_VERSION        7  /* string, informational */
+#define XEN_ELFNOTE_LOADER               8  /* string, must be "generic" */
+#define XEN_ELFNOTE_PAE_MODE             9  /* string, 32-bit only */
+#define XEN_ELFNOTE_FEATURES            10  /* string, '|'-separated, '!' = required */
+#define XEN_ELFNOTE_BSD_SYMTAB          11
+#define XEN_ELFNOTE_HV_START_LOW        12
+#define XEN_ELFNOTE_L1_MFN_VALID        13
+#define XEN_ELFNOTE_SUSPEND_CANCEL      14
+#define XEN_ELFNOTE_INIT_P2M            15
+#define XEN_ELFNOTE_MOD_START_PFN       16
+#define XEN_ELFNOTE_SUPPORTED_FEATURES  17
+#define XEN_ELFNOTE_PHYS32_ENTRY        18  /* PVH only; ignored for PV */
+
+#define XEN_ELFNOTE_NAME                "Xen"
+
+#endif
