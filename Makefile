@@ -39,12 +39,16 @@ HV_SRCS := $(wildcard $(HV_DIR)/common/*.c) $(wildcard $(HV_DIR)/arch/$(ARCH)/*.
 	$(wildcard $(HV_DIR)/arch/$(ARCH)/*.S)
 HV_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(HV_SRCS)))
 
+# V=1 shows full commands.
+Q := $(if $(V),,@)
 $(BUILD)/$(HV_DIR)/%.o: $(HV_DIR)/%.c | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HV_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	$(Q)$(CC) $(HV_CFLAGS) -c $< -o $@
 $(BUILD)/$(HV_DIR)/%.o: $(HV_DIR)/%.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
-	$(CC) $(HV_ASFLAGS) -c $< -o $@
+	@echo "  AS      $<"
+	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
 
 # Two links: the first gives the addresses for the symbol table the second embeds.
 # .ksyms sits after everything it describes, so the check below must find the text
@@ -113,7 +117,8 @@ run: $(BUILD)/xlite.iso
 
 # ---------------------------------------------------------------- host unit tests
 # Host-testable hypervisor code (no hardware access), with ASan/UBSan.
-UNIT_COMMON := multiboot2 cmdline memmap frame vsnprintf timescale symbols
+UNIT_COMMON := multiboot2 cmdline memmap frame vsnprintf timescale symbols pv_layout \
+	elf_loader console_input x86_insn page_type
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(patsubst %,$(HV_DIR)/common/%.c,$(UNIT_COMMON))
 UNIT_BIN  := $(BUILD)/tests/unit/run-unit
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard $(HV_DIR)/include/*.h) | $(DEPS_STAMP)
@@ -124,9 +129,14 @@ $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard $(HV_DIR)/includ
 .PHONY: unit
 unit: $(UNIT_BIN)
 
+# ---------------------------------------------------------------- test guests
+# Small PV kernels, one per behaviour, booted as dom0 by tests/guests/run.sh.
+GUESTS_OUT := $(BUILD)/tests/guests
+include tests/guests/guests.mk
+
 # ---------------------------------------------------------------- tests
 .PHONY: all test
-all: $(HV_ELF) $(UNIT_BIN) $(NEWLIB_LIBC) $(BUILD)/xlite.iso
+all: $(HV_ELF) $(UNIT_BIN) $(NEWLIB_LIBC) $(BUILD)/xlite.iso guests
 
 test: all
 	@bash tests/run-all.sh

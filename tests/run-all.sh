@@ -32,8 +32,10 @@ run_suite() {
 }
 
 run_suite unit build/tests/unit/run-unit
+run_suite abi tests/abi/run.sh "$OUT/abi"
 run_suite newlib tests/newlib/run.sh build/newlib "$OUT/newlib"
 run_suite boot tests/boot/run.sh
+run_suite guests tests/guests/run.sh build/tests/guests
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

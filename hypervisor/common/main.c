@@ -11,6 +11,9 @@
 #include "multiboot2.h"
 #include "options.h"
 #include "printk.h"
+#include "pv.h"
+#include "pv_build.h"
+#include "sched.h"
 #include "serial.h"
 #include "time.h"
 #include "version.h"
@@ -18,8 +21,10 @@
 
 #define IDLE_POLL_NS   10000000ul       /* serial input is polled every 10 ms when idle */
 #define SELFTEST_NS    10000000ul
+#define DOM0_DEFAULT_MEM (128ul << 20)
 
 static struct boot_info boot_info;
+static uint64_t free_before_domains;    /* frame accounting to compare at exit */
 static volatile unsigned long timer_fired;
 
 static void count_timer(void)
@@ -68,11 +73,25 @@ static void parse_boot_info(uint64_t mbi_maddr)
         panic("bad Multiboot2 information: %s", err);
 }
 
-__attribute__((noreturn)) static void idle_forever(void)
+/* Every frame a domain had must be back in the allocator once all domains are gone. */
+static void check_frame_accounting(void)
 {
+    if (!free_before_domains)
+        return;
+    if (frame_alloc.nr_free == free_before_domains && !frames_check(&frame_alloc))
+        printk("frames: %lu free, as before any domain was built\n", frame_alloc.nr_free);
+    else
+        pr_err("frames: LEAK: %lu free now, %lu before any domain was built\n",
+               frame_alloc.nr_free, free_before_domains);
+}
+
+void idle_forever(void)
+{
+    if (!domains_alive())
+        check_frame_accounting();
     if (hv_opts.exit_on_shutdown) {
         printk("Nothing to run: exiting (exit_on_shutdown)\n");
-        machine_halt(EXIT_CLEAN);
+        machine_halt(domains_exit_status());
     }
     printk("Nothing to run: idle. Debug keys: press 'h' for help\n");
     for (;;) {
@@ -85,18 +104,53 @@ __attribute__((noreturn)) static void idle_forever(void)
     }
 }
 
+/* dom0: the first module is its kernel (its string the command line), the second,
+ * if any, its ramdisk. A kernel that cannot be built is reported and skipped. */
+static struct domain *build_dom0(void)
+{
+    const struct boot_info *bi = &boot_info;
+
+    if (bi->nr_modules == 0) {
+        printk("dom0: no kernel module given\n");
+        return NULL;
+    }
+    uint64_t mem = hv_opts.dom0_mem ? hv_opts.dom0_mem : DOM0_DEFAULT_MEM;
+    uint64_t avail = (frame_alloc.nr_free << PAGE_SHIFT);
+    if (mem + (16ul << 20) > avail)
+        mem = avail > (32ul << 20) ? avail - (16ul << 20) : avail / 2;
+    struct pv_build_args args = {
+        .kernel = maddr_to_virt(bi->modules[0].start),
+        .kernel_size = bi->modules[0].end - bi->modules[0].start,
+        .cmdline = bi->modules[0].string,
+        .nr_pages = mem >> PAGE_SHIFT,
+        .si_flags = SIF_PRIVILEGED | SIF_INITDOMAIN,
+    };
+    if (bi->nr_modules > 1) {
+        args.ramdisk = maddr_to_virt(bi->modules[1].start);
+        args.ramdisk_size = bi->modules[1].end - bi->modules[1].start;
+    }
+    struct domain *d = domain_create(0, "dom0", true, 1, args.nr_pages);
+    if (!d)
+        panic("dom0: cannot create the domain");
+    if (pv_build(d, &args)) {                 /* pv_build said why, in one line */
+        domain_destroy(d);
+        return NULL;
+    }
+    return d;
+}
+
 void start_xlite(uint64_t mbi_maddr)
 {
     serial_init();
     printk("xlite " XLITE_VERSION " (x86-64 PV hypervisor)\n");
-    gdt_init();
-    idt_init();
     parse_boot_info(mbi_maddr);
     options_parse(boot_info.cmdline);
     console_enable(hv_opts.console_com1);
     printk_set_console_level(hv_opts.loglvl);
     cpu_init();
     paging_init(&boot_info);
+    gdt_init();                     /* the GDT window needs the final page tables */
+    idt_init();
     show_boot_info(&boot_info);
     page_alloc_init(&boot_info, mbi_maddr);
     show_memory_summary();
@@ -113,5 +167,10 @@ void start_xlite(uint64_t mbi_maddr)
         crash_test_trigger(hv_opts.crash_test);
         panic("crash_test=%s did not fault", hv_opts.crash_test);
     }
+    m2p_init();
+    free_before_domains = frame_alloc.nr_free;
+    struct domain *dom0 = build_dom0();
+    if (dom0)
+        pv_start_vcpu(dom0->vcpus[0]);
     idle_forever();
 }

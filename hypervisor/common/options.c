@@ -70,7 +70,15 @@ static void report(const char *msg, void *ctx)
     pr_warn("cmdline: %s (ignored)\n", msg);
 }
 
+static char boot_cmdline[1024];
+
+const char *hv_cmdline(void)
+{
+    return boot_cmdline;
+}
+
 void options_parse(const char *cmdline)
 {
+    xl_strlcpy(boot_cmdline, cmdline, sizeof(boot_cmdline));
     cmdline_parse(cmdline, options, ARRAY_SIZE(options), report, NULL);
 }

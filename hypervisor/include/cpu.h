@@ -3,6 +3,11 @@
 #ifndef XLITE_CPU_H
 #define XLITE_CPU_H
 
+#include <stdbool.h>
+
 void cpu_init(void);
+
+extern bool cpu_has_smap;
+extern bool cpu_is_intel;     /* SYSCALL from compat mode raises #UD on Intel */
 
 #endif

@@ -5,6 +5,7 @@
 /* isa-debug-exit values: QEMU exits with (value << 1) | 1. */
 #define EXIT_CLEAN  0       /* everything ran and shut down: QEMU status 1 */
 #define EXIT_FAULT  1       /* hypervisor fault or panic: QEMU status 3 */
+#define EXIT_DOMAIN_CRASH 2 /* all domains gone, at least one crashed: QEMU status 5 */
 
 /* With exit_on_shutdown, write `status` to the isa-debug-exit port; then halt forever. */
 __attribute__((noreturn)) void machine_halt(int status);

@@ -3,6 +3,7 @@
 #ifndef XLITE_MM_H
 #define XLITE_MM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,18 @@ void paging_init(const struct boot_info *bi);
 void *ioremap(uint64_t ma, size_t size);
 /* The hypervisor's L4 (slots 256-271 are what every guest L4 will share). */
 uint64_t hv_l4_maddr(void);
+/* Its 16 entries for slots 256-271, copied into every guest L4 that is validated. */
+const uint64_t *hv_l4_reserved_slots(void);
+/* (Re)map one hypervisor page at va (NX, global); false if out of page tables. */
+bool paging_map_hv(uint64_t va, uint64_t ma, bool writable);
+/* Map a page read-only and guest-readable in the hypervisor range (the M2P). */
+bool paging_map_guest_ro(uint64_t va, uint64_t ma);
+
+/* Machine-to-physical table, read-only to guests at 0xFFFF800000000000. */
+#define M2P_INVALID (~0ul)
+void m2p_init(void);
+void m2p_set(mfn_t mfn, uint64_t pfn);
+uint64_t m2p_get(mfn_t mfn);
 
 /* Set up the frame table and hand all RAM not in use to the allocator. */
 void page_alloc_init(const struct boot_info *bi, uint64_t mbi_maddr);

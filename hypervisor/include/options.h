@@ -15,6 +15,9 @@ struct hv_options {
 
 extern struct hv_options hv_opts;
 
+/* The hypervisor's command line as the boot loader gave it. */
+const char *hv_cmdline(void);
+
 /* Parse the command line into hv_opts; problems are logged, never fatal. */
 void options_parse(const char *cmdline);
 

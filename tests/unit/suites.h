@@ -13,7 +13,12 @@
     X(frame)           \
     X(vsnprintf)       \
     X(timescale)       \
-    X(symbols)
+    X(symbols)          \
+    X(pv_layout)         \
+    X(elf_loader)        \
+    X(console_input)     \
+    X(x86_insn)          \
+    X(page_type)
 
 #define UNIT_DECLARE_SUITE(name) Suite *name##_suite(void);
 UNIT_SUITES(UNIT_DECLARE_SUITE)

@@ -150,7 +150,8 @@ start64_low:
 
     .text
 start64_high:
-    mov     $0x10, %eax
+    lgdt    boot_gdtr64(%rip)               /* GDT by its high address: the identity */
+    mov     $0x10, %eax                     /* map goes away with the final tables */
     mov     %eax, %ds
     mov     %eax, %es
     mov     %eax, %ss
@@ -179,6 +180,9 @@ boot_gdt_end:
 boot_gdtr:
     .short  boot_gdt_end - boot_gdt - 1
     .long   PHYS(boot_gdt)
+boot_gdtr64:
+    .short  boot_gdt_end - boot_gdt - 1
+    .quad   boot_gdt
 
     .section .bss.page_aligned, "aw", @nobits
     .balign 4096

@@ -1,8 +1,26 @@
 /* Boot-CPU identification and control-register setup. */
 #include "cpu.h"
+#include "layout.h"
 #include "lib.h"
 #include "printk.h"
 #include "x86.h"
+
+bool cpu_has_smap;
+bool cpu_is_intel;
+
+/* SYSCALL: ring-0 CS 0xE008 (SS 0xE010) on entry; SYSRET would load 0xE033/0xE02B.
+ * The mask clears AC, VM, RF, NT, DF, IF and TF on entry. SYSENTER is disabled
+ * (IA32_SYSENTER_CS = 0: a guest's SYSENTER raises #GP(0), forwarded to it). */
+static void syscall_init(void)
+{
+    extern char syscall_entry[], syscall32_entry[];
+
+    wrmsr(MSR_STAR, ((uint64_t)FLAT_RING3_CS32 << 48) | ((uint64_t)HV_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_CSTAR, (uint64_t)syscall32_entry);
+    wrmsr(MSR_SYSCALL_MASK, 0x74700);
+    wrmsr(0x174, 0);                           /* IA32_SYSENTER_CS */
+}
 
 void cpu_init(void)
 {
@@ -14,6 +32,7 @@ void cpu_init(void)
     memcpy(vendor + 4, &d, 4);
     memcpy(vendor + 8, &c, 4);
     vendor[12] = '\0';
+    cpu_is_intel = !strcmp(vendor, "GenuineIntel");
     cpuid_count(0x80000000, 0, &max_ext, &b, &c, &d);
     if (max_ext >= 0x80000004) {
         uint32_t *w = (uint32_t *)brand;
@@ -41,6 +60,8 @@ void cpu_init(void)
     if (smap)
         cr4 |= CR4_SMAP;
     write_cr4(cr4);
+    cpu_has_smap = smap;
+    syscall_init();
 
     const char *b0 = brand;
     while (*b0 == ' ')

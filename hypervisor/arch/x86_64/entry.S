@@ -1,7 +1,14 @@
-/* Exception and interrupt entry: one 16-byte stub per vector pushes a dummy error code
- * where the CPU pushes none, then the vector, and joins the common path that saves the
- * general registers as struct cpu_regs and calls do_trap(regs). */
+/* Exception, interrupt and SYSCALL entry. One 16-byte stub per vector pushes a dummy
+ * error code where the CPU pushes none, then the vector, and joins the common path that
+ * saves the general registers as struct cpu_regs and calls do_trap(regs). From ring 3
+ * the CPU switches to TSS.RSP0, so a guest's frame always sits at the top of the stack;
+ * SYSCALL does not switch stacks, so its entry does it and builds the same frame. */
 #include "layout.h"
+
+#define PERCPU_STACK_TOP        0       /* offsets in struct percpu (checked in C) */
+#define PERCPU_SYSCALL_SCRATCH  8
+#define ENTRY_SYSCALL           0x100   /* pseudo-vectors in cpu_regs.vector */
+#define ENTRY_SYSCALL32         0x101
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_EC(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
@@ -22,6 +29,36 @@ entry_stubs:
     jmp     common_entry
     .set vec, vec + 1
     .endr
+
+/* SYSCALL from ring 3 (guest kernel: hypercall; guest user: bounce). IF is clear
+ * (SYSCALL_MASK), RSP is still the guest's; no guest-controlled state (GS base) is
+ * used to find the hypervisor stack. */
+    .global syscall_entry
+syscall_entry:
+    mov     %rsp, cpu0 + PERCPU_SYSCALL_SCRATCH(%rip)
+    mov     cpu0 + PERCPU_STACK_TOP(%rip), %rsp
+    pushq   $FLAT_RING3_DS32                /* ss */
+    pushq   cpu0 + PERCPU_SYSCALL_SCRATCH(%rip)
+    push    %r11                            /* rflags */
+    pushq   $FLAT_RING3_CS64                /* cs */
+    push    %rcx                            /* rip */
+    pushq   $0
+    pushq   $ENTRY_SYSCALL
+    jmp     common_entry
+
+/* SYSCALL from 32-bit compatibility mode (CSTAR). */
+    .global syscall32_entry
+syscall32_entry:
+    mov     %rsp, cpu0 + PERCPU_SYSCALL_SCRATCH(%rip)
+    mov     cpu0 + PERCPU_STACK_TOP(%rip), %rsp
+    pushq   $FLAT_RING3_DS32
+    pushq   cpu0 + PERCPU_SYSCALL_SCRATCH(%rip)
+    push    %r11
+    pushq   $FLAT_RING3_CS32
+    push    %rcx
+    pushq   $0
+    pushq   $ENTRY_SYSCALL32
+    jmp     common_entry
 
 common_entry:
     cld
@@ -47,6 +84,8 @@ common_entry:
     mov     %rsp, %rbp
     call    do_trap
     add     $16, %rsp
+    .global restore_all
+restore_all:
     pop     %r15
     pop     %r14
     pop     %r13
@@ -64,3 +103,10 @@ common_entry:
     pop     %rdi
     add     $16, %rsp                       /* vector and error code */
     iretq
+
+/* Discard the current stack and leave through the frame at `regs` (rdi): used to
+ * start a vCPU and when the scheduler switches to another one. */
+    .global reset_stack_and_return
+reset_stack_and_return:
+    mov     %rdi, %rsp
+    jmp     restore_all

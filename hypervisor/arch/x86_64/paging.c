@@ -9,17 +9,10 @@
 #include "lib.h"
 #include "machine.h"
 #include "mm.h"
+#include "page.h"
 #include "printk.h"
 #include "x86.h"
 
-#define PTE_P    0x001ul
-#define PTE_RW   0x002ul
-#define PTE_PWT  0x008ul
-#define PTE_PCD  0x010ul
-#define PTE_PS   0x080ul
-#define PTE_G    0x100ul
-#define PTE_NX   (1ul << 63)
-#define PTE_ADDR 0x000FFFFFFFFFF000ul
 #define SZ_2M    (1ul << 21)
 
 #define POOL_PAGES 160                 /* 16 L3s, image L2/L1s, ~128 GiB of direct map */
@@ -57,8 +50,9 @@ static uint64_t *pt_alloc(void)
     return pt_pool[pt_used++];         /* .bss: already zero */
 }
 
-/* The table one level below entry *e, created if absent; NULL when the pool is empty. */
-static uint64_t *next_level(uint64_t *e)
+/* The table one level below entry *e, created if absent; NULL when the pool is empty.
+ * `user` adds U on the way down (only the M2P, in its own slot, is guest-readable). */
+static uint64_t *next_level_user(uint64_t *e, bool user)
 {
     if (!(*e & PTE_P)) {
         uint64_t *t = pt_alloc();
@@ -66,14 +60,22 @@ static uint64_t *next_level(uint64_t *e)
             return NULL;
         *e = virt_to_maddr(t) | PTE_P | PTE_RW;
     }
+    if (user)
+        *e |= PTE_U;
     return (uint64_t *)(HV_IMAGE_BASE + (*e & PTE_ADDR));   /* pool pages are in the image */
+}
+
+static uint64_t *next_level(uint64_t *e)
+{
+    return next_level_user(e, false);
 }
 
 /* Map one page (4 KiB, or 2 MiB with PTE_PS in flags) at va; false if out of tables. */
 static bool map_page(uint64_t va, uint64_t ma, uint64_t flags)
 {
-    uint64_t *l3 = next_level(&hv_l4[L4_SLOT(va)]);
-    uint64_t *l2 = l3 ? next_level(&l3[L3_SLOT(va)]) : NULL;
+    bool user = flags & PTE_U;
+    uint64_t *l3 = next_level_user(&hv_l4[L4_SLOT(va)], user);
+    uint64_t *l2 = l3 ? next_level_user(&l3[L3_SLOT(va)], user) : NULL;
 
     if (!l2)
         return false;
@@ -81,7 +83,7 @@ static bool map_page(uint64_t va, uint64_t ma, uint64_t flags)
         l2[L2_SLOT(va)] = ma | flags;
         return true;
     }
-    uint64_t *l1 = next_level(&l2[L2_SLOT(va)]);
+    uint64_t *l1 = next_level_user(&l2[L2_SLOT(va)], user);
     if (!l1)
         return false;
     l1[L1_SLOT(va)] = ma | flags;
@@ -153,4 +155,23 @@ void *ioremap(uint64_t ma, size_t size)
             return NULL;
     ioremap_next += pages * 4096;
     return (void *)(va + off);
+}
+
+bool paging_map_guest_ro(uint64_t va, uint64_t ma)
+{
+    return map_page(va, ma, PTE_P | PTE_U | PTE_G | pte_nx);
+}
+
+const uint64_t *hv_l4_reserved_slots(void)
+{
+    return &hv_l4[HV_FIRST_SLOT];
+}
+
+bool paging_map_hv(uint64_t va, uint64_t ma, bool writable)
+{
+    bool ok = map_page(va, ma, PTE_P | PTE_G | pte_nx | (writable ? PTE_RW : 0));
+
+    if (ok && hv_l4)
+        invlpg((void *)va);
+    return ok;
 }

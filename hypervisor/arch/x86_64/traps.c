@@ -2,10 +2,12 @@
  * vector, error code, registers, control registers and a symbolised stack trace. */
 #include "apic.h"
 #include "desc.h"
+#include "extable.h"
 #include "layout.h"
 #include "lib.h"
 #include "machine.h"
 #include "printk.h"
+#include "pv.h"
 #include "regs.h"
 #include "stacks.h"
 #include "symbols.h"
@@ -77,21 +79,41 @@ __attribute__((noreturn)) static void fatal_trap(const struct cpu_regs *r)
     machine_halt(EXIT_FAULT);
 }
 
+/* Exceptions the hypervisor itself raised: a guest-memory copy may fault (fixup), and
+ * a #DB there (a guest's data breakpoint hit while the hypervisor touched its memory)
+ * is swallowed; anything else is a hypervisor bug. */
+static void hypervisor_exception(struct cpu_regs *regs)
+{
+    if ((regs->vector == 14 || regs->vector == 13) && extable_fixup(regs))
+        return;
+    if (regs->vector == 1)
+        return;
+    fatal_trap(regs);
+}
+
 void do_trap(struct cpu_regs *regs)
 {
     switch (regs->vector) {
+    case ENTRY_SYSCALL:
+    case ENTRY_SYSCALL32:
+        pv_do_syscall(regs);
+        break;
     case VEC_APIC_TIMER:
         apic_timer_interrupt();
-        return;
+        break;
     case VEC_SPURIOUS:
-        return;                      /* spurious APIC interrupts need no EOI */
+        break;                       /* spurious APIC interrupts need no EOI */
     default:
+        if (regs->vector >= 32) {
+            pr_warn("unexpected interrupt, vector %lu\n", regs->vector);
+            apic_eoi();
+        } else if (guest_mode(regs)) {
+            pv_do_exception(regs);
+        } else {
+            hypervisor_exception(regs);
+        }
         break;
     }
-    if (regs->vector >= 32) {
-        pr_warn("unexpected interrupt, vector %lu\n", regs->vector);
-        apic_eoi();
-        return;
-    }
-    fatal_trap(regs);
+    if (guest_mode(regs))
+        pv_exit_to_guest(regs);
 }

@@ -19,6 +19,7 @@
 #define XEN_ENOSPC      28
 #define XEN_ERANGE      34
 #define XEN_ENOSYS      38
+#define XEN_ENODATA     61
 #define XEN_ERESTART    85
 #define XEN_EOPNOTSUPP  95
 

@@ -22,6 +22,8 @@ struct __attribute__((packed)) tss64 {
 };
 
 void gdt_init(void);     /* load the GDT and TSS on this CPU */
+/* Map guest GDT page `page` (0-13) of the window to maddr (writable), or 0 = empty. */
+void gdt_map_guest_page(unsigned int page, uint64_t maddr);
 void idt_init(void);     /* load the IDT on this CPU */
 void tss_set_rsp0(uint64_t rsp0);
 

@@ -4,6 +4,7 @@
  *
  *   slot 256  0xFFFF800000000000  M2P table, read-only to guests (issue: PV guest)
  *   slot 261  0xFFFF82C000000000  ioremap window (uncached MMIO, 4 KiB pages)
+ *             0xFFFF82C040000000  GDT window: 14 guest GDT pages + the reserved page
  *             0xFFFF82D040000000  image window: VA = HV_IMAGE_BASE + physical address
  *   slot 262- 0xFFFF830000000000  direct map of RAM (2 MiB pages, NX)
  *   slot 271  ...87FFFFFFFFFF      end of the reserved range
@@ -25,6 +26,7 @@
 #define M2P_VIRT_START      _UL(0xFFFF800000000000)
 #define IOREMAP_BASE        _UL(0xFFFF82C000000000)
 #define IOREMAP_SIZE        _UL(0x0000000040000000)
+#define GDT_VIRT_START      _UL(0xFFFF82C040000000)
 #define HV_IMAGE_BASE       _UL(0xFFFF82D040000000)
 #define HV_LOAD_PHYS        _UL(0x0000000000200000)
 #define DIRECTMAP_BASE      _UL(0xFFFF830000000000)
@@ -47,7 +49,8 @@
 #define FLAT_RING3_DS32     0xE02B
 #define FLAT_RING3_CS64     0xE033
 #define HV_TSS              0xE040
-#define GDT_NR_ENTRIES      (GDT_FIRST_RESERVED + 16)
+#define GDT_GUEST_PAGES     14            /* entries 0..7167 */
+#define GDT_NR_ENTRIES      (GDT_FIRST_RESERVED + 512)
 
 /* Interrupt vectors the hypervisor owns. */
 #define VEC_APIC_TIMER      0xF0

@@ -15,6 +15,18 @@ struct cpu_regs {
 
 _Static_assert(sizeof(struct cpu_regs) == 22 * 8, "entry.S frame layout");
 
+#define ENTRY_SYSCALL   0x100   /* cpu_regs.vector for SYSCALL from 64-bit ring 3 */
+#define ENTRY_SYSCALL32 0x101   /* ... from compatibility mode */
+
+/* The frame belongs to a guest (ring 3) rather than to the hypervisor. */
+static inline int guest_mode(const struct cpu_regs *r)
+{
+    return (r->cs & 3) == 3;
+}
+
+/* Leave through `regs` on a fresh stack (entry.S). */
+__attribute__((noreturn)) void reset_stack_and_return(struct cpu_regs *regs);
+
 /* Called from entry.S with interrupts as the gate left them (all gates are interrupt
  * gates, so IF=0). */
 void do_trap(struct cpu_regs *regs);

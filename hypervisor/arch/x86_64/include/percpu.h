@@ -1,0 +1,23 @@
+/* Per-CPU state. One CPU for now; the fields are grouped here so SMP only has to turn
+ * the single instance into an array reached from each CPU's stack or trampoline. */
+#ifndef XLITE_PERCPU_H
+#define XLITE_PERCPU_H
+
+#include <stdint.h>
+
+struct vcpu;
+
+struct percpu {
+    uint64_t stack_top;         /* TSS.RSP0: guest frames live just below it */
+    uint64_t syscall_scratch;   /* guest RSP while SYSCALL entry switches stacks */
+    struct vcpu *current;       /* the vCPU whose frame is at the stack top, or NULL */
+};
+
+extern struct percpu cpu0;
+
+static inline struct vcpu *current_vcpu(void)
+{
+    return cpu0.current;
+}
+
+#endif

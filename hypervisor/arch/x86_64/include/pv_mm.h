@@ -1,0 +1,23 @@
+/* The PV MMU as the rest of the hypervisor uses it: frame type references on behalf of
+ * a domain, base pointers, and teardown. Implemented on the page-type state machine. */
+#ifndef XLITE_PV_MM_H
+#define XLITE_PV_MM_H
+
+#include "domain.h"
+
+/* Take a general + type reference of `type` on a frame d owns: 0, or -XEN_EINVAL
+ * (not d's, or currently of another type in use). */
+int pv_get_frame_type(struct domain *d, mfn_t mfn, enum frame_type type);
+void pv_put_frame_type(struct domain *d, mfn_t mfn);
+
+/* Make mfn v's kernel L4 (MMUEXT_NEW_BASEPTR, emulated mov to %cr3). */
+long pv_set_kernel_baseptr(struct vcpu *v, uint64_t mfn);
+
+/* Flush all TLB entries of this CPU, global ones included. */
+void flush_tlb_all(void);
+
+/* The running vCPU's GDT window from its set_gdt frames; drop them. */
+void pv_gdt_load(const struct vcpu *v);
+void pv_gdt_release(struct vcpu *v);
+
+#endif

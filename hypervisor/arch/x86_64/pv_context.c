@@ -1,0 +1,106 @@
+/* Putting vCPUs on and off the CPU, and the last checks before returning to a guest.
+ * The running vCPU's frame lives at the top of the hypervisor stack; a switch copies it
+ * out to the old vCPU and in from the new one, together with the state the hardware
+ * holds for the guest: FPU/SSE (eagerly), FS/GS bases, data selectors, page tables. */
+#include "layout.h"
+#include "lib.h"
+#include "machine.h"
+#include "mm.h"
+#include "percpu.h"
+#include "printk.h"
+#include "pv.h"
+#include "pv_mm.h"
+#include "sched.h"
+#include "x86.h"
+
+struct cpu_regs *guest_regs(void)
+{
+    return (struct cpu_regs *)(cpu0.stack_top - sizeof(struct cpu_regs));
+}
+
+static void save_vcpu(struct vcpu *v)
+{
+    v->regs = *guest_regs();
+    __asm__ volatile("fxsave64 %0" : "=m"(v->fpu));
+    v->fs_base = rdmsr(MSR_FS_BASE);
+    uint64_t active = rdmsr(MSR_GS_BASE), inactive = rdmsr(MSR_SHADOW_GS_BASE);
+    v->gs_base_kernel = v->kernel_mode ? active : inactive;
+    v->gs_base_user = v->kernel_mode ? inactive : active;
+}
+
+static void load_vcpu(struct vcpu *v)
+{
+    *guest_regs() = v->regs;
+    __asm__ volatile("fxrstor64 %0" :: "m"(v->fpu));
+    wrmsr(MSR_FS_BASE, v->fs_base);
+    wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
+    wrmsr(MSR_SHADOW_GS_BASE, v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
+    write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+    pv_gdt_load(v);
+    pv_load_cr4(v);
+    cpu0.current = v;
+}
+
+void arch_vcpu_leave(struct vcpu *v)
+{
+    if (cpu0.current == v) {
+        write_cr3(hv_l4_maddr());
+        pv_load_cr4(NULL);
+        flush_tlb_all();                      /* guest global entries too */
+        cpu0.current = NULL;
+    }
+}
+
+static void context_switch(struct vcpu *prev, struct vcpu *next)
+{
+    if (prev)
+        save_vcpu(prev);
+    load_vcpu(next);
+    /* Guest L1 entries may be global: they must not survive into another domain. */
+    if (!prev || prev->domain != next->domain)
+        flush_tlb_all();
+}
+
+/* A non-canonical RIP must never reach IRET/SYSRET: report it to the guest as #GP(0)
+ * at that RIP instead (what the hardware would have done in ring 3). */
+static void check_return_rip(struct cpu_regs *regs)
+{
+    uint64_t rip = regs->rip;
+
+    if (rip >= 0x0000800000000000ul && rip < 0xFFFF800000000000ul)
+        pv_inject_trap(regs, 13, true, 0);
+}
+
+void pv_exit_to_guest(struct cpu_regs *regs)
+{
+    for (;;) {
+        struct vcpu *v = current_vcpu();
+        if (vcpu_runnable(v))
+            break;
+        struct vcpu *next = sched_pick_next(v);
+        if (next) {
+            context_switch(v && v->domain->state == DOM_RUNNING ? v : NULL, next);
+            continue;
+        }
+        if (!domains_alive())
+            idle_forever();
+        safe_halt();                          /* wait for a timer or event */
+        local_irq_disable();
+    }
+    struct vcpu *v = current_vcpu();
+    struct vcpu_info *vi = v->vcpu_info;
+    if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback)
+        pv_bounce_to(regs, v->event_callback, true);
+    console_drain(v->domain);
+    check_return_rip(regs);
+    if (!vcpu_runnable(v))                    /* crashed while delivering */
+        pv_exit_to_guest(regs);
+}
+
+void pv_start_vcpu(struct vcpu *v)
+{
+    local_irq_disable();
+    context_switch(NULL, v);
+    pv_exit_to_guest(guest_regs());
+    reset_stack_and_return(guest_regs());
+}

@@ -1,0 +1,150 @@
+/* Domain lifetime: creation, frame ownership, shutdown and teardown. A domain's frames
+ * are linked through frame.prev (page_type.c borrows `next`) so teardown finds them
+ * without scanning all RAM. */
+#include "domain.h"
+#include "lib.h"
+#include "machine.h"
+#include "mm.h"
+#include "printk.h"
+#include "sched.h"
+#include "xlite/errno.h"
+#include "xlite/sched.h"
+
+struct domain *domains[MAX_DOMAINS];
+
+static struct domain domain_store[MAX_DOMAINS];
+static struct vcpu vcpu_store[MAX_DOMAINS][MAX_VCPUS_PER_DOM];
+static unsigned int nr_crashed;
+
+static const char *const shutdown_names[] = {
+    [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+    [SHUTDOWN_suspend] = "suspend", [SHUTDOWN_crash] = "crash",
+    [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+};
+
+struct domain *domain_by_id(domid_t id)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] && domains[i]->id == id && domains[i]->state != DOM_DEAD)
+            return domains[i];
+    return NULL;
+}
+
+struct domain *domain_create(domid_t id, const char *name, bool privileged,
+                             unsigned int max_vcpus, uint64_t max_pages)
+{
+    if (domain_by_id(id) || max_vcpus == 0 || max_vcpus > MAX_VCPUS_PER_DOM)
+        return NULL;
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        if (domains[i] && domains[i]->state != DOM_DEAD)
+            continue;
+        struct domain *d = &domain_store[i];
+        memset(d, 0, sizeof(*d));
+        d->id = id;
+        xl_strlcpy(d->name, name, sizeof(d->name));
+        d->privileged = privileged;
+        d->state = DOM_RUNNING;
+        d->max_vcpus = max_vcpus;
+        d->max_pages = max_pages;
+        d->page_list = INVALID_MFN;
+        for (unsigned int n = 0; n < max_vcpus; n++) {
+            struct vcpu *v = &vcpu_store[i][n];
+            memset(v, 0, sizeof(*v));
+            v->domain = d;
+            v->id = n;
+            v->kernel_l4 = INVALID_MFN;        /* no page tables yet */
+            v->user_l4 = INVALID_MFN;
+            d->vcpus[n] = v;
+        }
+        domains[i] = d;
+        return d;
+    }
+    return NULL;
+}
+
+mfn_t domain_alloc_frame(struct domain *d)
+{
+    if (d->tot_pages >= d->max_pages)
+        return INVALID_MFN;
+    mfn_t mfn = frames_alloc(&frame_alloc, 0, d->id);
+    if (mfn == INVALID_MFN)
+        return INVALID_MFN;
+    memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);  /* no data leaks across owners */
+    struct frame *f = frame_of(&frame_alloc, mfn);
+    f->prev = d->page_list == INVALID_MFN ? FRAME_NIL : (uint32_t)d->page_list;
+    d->page_list = mfn;
+    d->tot_pages++;
+    m2p_set(mfn, M2P_INVALID);
+    return mfn;
+}
+
+/* Drop every reference the domain's page tables hold, then return its frames. */
+static void domain_release_memory(struct domain *d)
+{
+    uint64_t freed = 0, kept = 0;
+
+    arch_domain_relinquish(d);
+    mfn_t mfn = d->page_list;
+    while (mfn != INVALID_MFN) {
+        struct frame *f = frame_of(&frame_alloc, mfn);
+        mfn_t next = f->prev == FRAME_NIL ? INVALID_MFN : f->prev;
+        f->prev = FRAME_NIL;
+        m2p_set(mfn, M2P_INVALID);
+        if (frames_free(&frame_alloc, mfn, 0) == 0)
+            freed++;
+        else
+            kept++;                           /* still referenced: a bug, never reuse */
+        mfn = next;
+    }
+    d->page_list = INVALID_MFN;
+    d->tot_pages = 0;
+    if (kept)
+        pr_err("d%u: %lu frames still referenced at teardown; leaked\n", d->id, kept);
+    pr_info("d%u: released %lu frames\n", d->id, freed);
+}
+
+void domain_destroy(struct domain *d)
+{
+    if (d->state == DOM_DEAD)
+        return;
+    d->state = DOM_SHUTDOWN;
+    sched_domain_stopped(d);                  /* leaves this domain's page tables */
+    domain_release_memory(d);
+    d->state = DOM_DEAD;
+}
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+    if (d->state != DOM_RUNNING)
+        return;
+    d->shutdown_reason = reason;
+    printk("d%u (%s): shut down: %s\n", d->id, d->name,
+           reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason] ?
+           shutdown_names[reason] : "unknown reason");
+    console_drain(d);
+    domain_destroy(d);
+}
+
+void domain_crash(struct domain *d, const char *why)
+{
+    if (d->state != DOM_RUNNING)
+        return;
+    nr_crashed++;
+    printk("d%u (%s): crashed: %s\n", d->id, d->name, why);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+unsigned int domains_alive(void)
+{
+    unsigned int n = 0;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] && domains[i]->state != DOM_DEAD)
+            n++;
+    return n;
+}
+
+int domains_exit_status(void)
+{
+    return nr_crashed ? EXIT_DOMAIN_CRASH : EXIT_CLEAN;
+}

@@ -1,0 +1,61 @@
+/* The hypercall table: every hypercall xlite implements, by Xen's number. Numbers not
+ * listed return -XEN_ENOSYS. Arguments arrive in RDI, RSI, RDX, R10, R8 (the x86-64 PV
+ * convention); each handler declares only the ones it uses. */
+#include "hypercall.h"
+#include "hypercalls.h"
+#include "lib.h"
+#include "xlite/errno.h"
+#include "xlite/xen.h"
+
+typedef long (*hypercall_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+struct hypercall {
+    hypercall_fn fn;
+    const char *name;
+};
+
+/* Handlers take 0-5 integer arguments; under the SysV ABI a call with five integer
+ * arguments is correct for any of them, so one function type serves the table. */
+#define HC(name) [__HYPERVISOR_##name] = { (hypercall_fn)(void (*)(void))do_##name, #name }
+
+static const struct hypercall table[NR_HYPERCALLS] = {
+    HC(set_trap_table),
+    HC(mmu_update),
+    HC(set_gdt),
+    HC(stack_switch),
+    HC(set_callbacks),
+    HC(update_descriptor),
+    HC(memory_op),
+    HC(multicall),
+    HC(update_va_mapping),
+    HC(xen_version),
+    HC(console_io),
+    HC(vm_assist),
+    HC(iret),
+    HC(set_segment_base),
+    HC(mmuext_op),
+    HC(sched_op),
+    HC(callback_op),
+    HC(physdev_op),
+    HC(sysctl),
+};
+
+long hypercall_call(unsigned long nr, const uint64_t args[6])
+{
+    if (nr >= NR_HYPERCALLS || !table[nr].fn)
+        return -XEN_ENOSYS;
+    return table[nr].fn(args[0], args[1], args[2], args[3], args[4]);
+}
+
+void hypercall_dispatch(struct cpu_regs *regs)
+{
+    const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
+                               regs->r9 };
+
+    regs->rax = (uint64_t)hypercall_call(regs->rax, args);
+}
+
+const char *hypercall_name(unsigned long nr)
+{
+    return nr < NR_HYPERCALLS ? table[nr].name : NULL;
+}

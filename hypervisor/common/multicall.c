@@ -1,0 +1,44 @@
+/* multicall (hypercall 13): run a batch of hypercalls in order, writing each one's
+ * return value into its entry's result. A failing entry does not stop the batch. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "hypercalls.h"
+#include "percpu.h"
+#include "xlite/errno.h"
+#include "xlite/xen.h"
+
+/* Refuses an unreadable entry or an unwritable result (-EFAULT; entries before it have
+ * run). A nested multicall entry gets -EINVAL without running. __HYPERVISOR_iret ends
+ * the batch (XSA-213): it has switched the vCPU's mode and stack, so neither its result
+ * nor any later entry is touched, and the multicall returns the iret's value (the
+ * restored RAX). If an entry shut the domain down, nothing more is done. nr is 32-bit
+ * in Xen: its upper half is ignored. Returns 0 once all entries have run. */
+long do_multicall(uint64_t list, uint64_t nr)
+{
+    struct vcpu *v = current_vcpu();
+    struct domain *d = v->domain;
+    uint32_t count = (uint32_t)nr;
+
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = list + (uint64_t)i * sizeof(struct multicall_entry);
+        struct multicall_entry e;
+
+        if (copy_from_guest(&e, at, sizeof(e)))
+            return -XEN_EFAULT;
+        long rc = e.op == __HYPERVISOR_multicall ? -XEN_EINVAL
+                                                 : hypercall_call(e.op, e.args);
+        if (d->state != DOM_RUNNING)
+            return 0;                       /* the domain is gone; so is this frame */
+        if (e.op == __HYPERVISOR_iret || !v->kernel_mode)
+            return rc;
+        e.result = (xen_ulong_t)rc;
+        if (copy_to_guest(at + offsetof(struct multicall_entry, result), &e.result,
+                          sizeof(e.result)))
+            return -XEN_EFAULT;
+    }
+    return 0;
+}

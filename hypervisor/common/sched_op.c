@@ -1,0 +1,124 @@
+/* sched_op (hypercall 29): yield, block, shutdown, poll and remote shutdown.
+ * There are no timers or event channels yet, so nothing ever sleeps here: block and
+ * poll return at once wherever Xen would sleep, which guests see as an early wake-up
+ * (they loop on their own condition). The scheduler issue adds real blocking. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain.h"
+#include "guest_access.h"
+#include "hypercalls.h"
+#include "percpu.h"
+#include "xlite/errno.h"
+#include "xlite/sched.h"
+#include "xlite/xen.h"
+
+/* An event upcall would be delivered on return to the guest. */
+static bool events_deliverable(const struct vcpu *v)
+{
+    const struct vcpu_info *vi = v->vcpu_info;
+
+    return vi && vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask;
+}
+
+/* Unmask events (Xen clears evtchn_upcall_mask first) and return 0. With an event
+ * pending the exit path delivers it at once, exactly as Xen; with none, Xen would
+ * sleep until one arrives, which cannot happen yet (no timers or event channels):
+ * returning is an early wake-up rather than a vCPU asleep for good. */
+static long sched_block(struct vcpu *v)
+{
+    if (v->vcpu_info)
+        v->vcpu_info->evtchn_upcall_mask = 0;
+    return 0;
+}
+
+/* Refuses an unreadable argument (-EFAULT). Any reason is accepted; as in Xen only its
+ * low 8 bits count. The domain is gone on return; the exit path picks another vCPU. */
+static long sched_shutdown(struct domain *d, uint64_t arg)
+{
+    struct sched_shutdown s;
+
+    if (copy_from_guest(&s, arg, sizeof(s)))
+        return -XEN_EFAULT;
+    domain_shutdown(d, (uint8_t)s.reason);
+    return 0;
+}
+
+/* Whether polling `port` ends the poll: < 0 an error, > 0 the port is pending, 0 keep
+ * waiting. No event channel exists yet, so no port is allocated: -EINVAL, Xen's answer
+ * for a port that is not in use. The event-channel issue replaces this. */
+static long poll_port(const struct domain *d, evtchn_port_t port)
+{
+    (void)d;
+    (void)port;
+    return -XEN_EINVAL;
+}
+
+/* Refuses more than 128 ports (-EINVAL), an unreadable argument or port array
+ * (-EFAULT) and ports not in use (-EINVAL). Returns 0 at once if an upcall is
+ * deliverable or a listed port is pending. Where Xen would sleep until a port fires
+ * or the timeout passes (including nr_ports == 0, which waits for any event), xlite
+ * returns 0 immediately: an early wake-up, allowed by the interface. */
+static long sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+
+    if (copy_from_guest(&p, arg, sizeof(p)))
+        return -XEN_EFAULT;
+    if (p.nr_ports > XLITE_SCHEDOP_POLL_MAX_PORTS)
+        return -XEN_EINVAL;
+    uint64_t ports = xlite_guest_handle_addr(p.ports);
+    if (!guest_range_ok(ports, (size_t)p.nr_ports * sizeof(evtchn_port_t)))
+        return -XEN_EFAULT;
+    if (events_deliverable(v))
+        return 0;
+    for (uint32_t i = 0; i < p.nr_ports; i++) {
+        evtchn_port_t port;
+        if (copy_from_guest(&port, ports + i * sizeof(port), sizeof(port)))
+            return -XEN_EFAULT;
+        long rc = poll_port(v->domain, port);
+        if (rc)
+            return rc > 0 ? 0 : rc;
+    }
+    return 0;
+}
+
+/* Xen's order: unreadable argument -EFAULT, unknown domain -ESRCH, caller not
+ * privileged -EPERM. Shuts the named domain down (possibly the caller's own). */
+static long sched_remote_shutdown(const struct domain *self, uint64_t arg)
+{
+    struct sched_remote_shutdown r;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return -XEN_EFAULT;
+    struct domain *target = domain_by_id(r.domain_id);
+    if (!target)
+        return -XEN_ESRCH;
+    if (!self->privileged)
+        return -XEN_EPERM;
+    domain_shutdown(target, (uint8_t)r.reason);
+    return 0;
+}
+
+/* Xen's handler takes an int cmd (upper half ignored). Other commands (shutdown_code,
+ * watchdog, pin_override, ...): -ENOSYS. */
+long do_sched_op(uint64_t cmd, uint64_t arg)
+{
+    struct vcpu *v = current_vcpu();
+
+    switch ((uint32_t)cmd) {
+    case SCHEDOP_yield:
+        /* Stays runnable and keeps the CPU until a sched_yield(v) hook exists. */
+        return 0;
+    case SCHEDOP_block:
+        return sched_block(v);
+    case SCHEDOP_shutdown:
+        return sched_shutdown(v->domain, arg);
+    case SCHEDOP_poll:
+        return sched_poll(v, arg);
+    case SCHEDOP_remote_shutdown:
+        return sched_remote_shutdown(v->domain, arg);
+    default:
+        return -XEN_ENOSYS;
+    }
+}
