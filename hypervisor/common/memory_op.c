@@ -232,8 +232,18 @@ static long memop_exchange(uint64_t start, uint64_t arg)
     long rc = exchange_check(&x);
     if (rc > 0)
         return 0;                                   /* nothing left: done */
-    if (rc == 0)
-        rc = -XEN_ENOSYS;
+    if (rc == 0) {
+        /* Xen reads the first input extent and writes the first output one before it
+         * can fail for any other reason: unmapped arrays are -EFAULT. */
+        xen_pfn_t pfn;
+        uint64_t in = xlite_guest_handle_addr(x.in.extent_start) +
+                      x.nr_exchanged * sizeof(xen_pfn_t);
+        uint64_t out = xlite_guest_handle_addr(x.out.extent_start);
+        if (copy_from_guest(&pfn, in, sizeof(pfn)) || copy_from_guest(&pfn, out, sizeof(pfn)))
+            rc = -XEN_EFAULT;
+        else
+            rc = -XEN_ENOSYS;
+    }
     if (copy_to_guest(arg + offsetof(struct xen_memory_exchange, nr_exchanged),
                       &x.nr_exchanged, sizeof(x.nr_exchanged)))
         rc = -XEN_EFAULT;
@@ -282,6 +292,15 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
         return memop_exchange(start, arg);
     case XENMEM_memory_map:
         return memop_memory_map(arg);
+    case XENMEM_machphys_mapping: {
+        /* Where the read-only M2P is; it covers every MFN the ABI allows. */
+        struct xen_machphys_mapping m = {
+            .v_start = MACH2PHYS_VIRT_START,
+            .v_end = MACH2PHYS_VIRT_END,
+            .max_mfn = MACH2PHYS_NR_ENTRIES - 1,
+        };
+        return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
+    }
     case XENMEM_decrease_reservation:
     default:
         return -XEN_ENOSYS;

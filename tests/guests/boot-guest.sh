@@ -82,13 +82,21 @@ for l in "${serial[@]}"; do
     [[ ! $l =~ ^\(d0\)\ DONE\  ]] || done_seen=1
 done
 
+# The hypervisor's own verdict on the domain, if it crashed or faulted.
+crash=""
+for l in "${serial[@]}"; do
+    if [[ $l =~ (crashed:|HYPERVISOR\ FAULT) ]]; then crash=$l; break; fi
+done
 if (( hung )); then
     fail "did not exit within ${run_timeout}s; last lines: $(tail_lines)"
 fi
 if (( guest_lines == 0 )); then
-    fail "the guest printed nothing; last lines: $(tail_lines)"
+    fail "the guest printed nothing${crash:+ ($crash)}; last lines: $(tail_lines)"
 fi
 reject 'HYPERVISOR FAULT'
+if [[ $want_exit == 1 && -n $crash ]]; then
+    fail "$crash; last lines: $(tail_lines)"
+fi
 expect_exit "$want_exit" 1
 if (( want_exit == 1 && ! done_seen )); then
     fail "the guest did not finish (no DONE line); last lines: $(tail_lines)"

@@ -165,7 +165,8 @@ static void t_syscall(void)
 
     t_begin("syscall_callback_frame");
     e.magic_regs = false;
-    e.rflags_clear = XLITE_RFLAGS_DF;   /* cleared in the saved RFLAGS before the bounce */
+    /* Like Xen, the frame keeps the user's RFLAGS (DF included); only the callback
+     * runs with DF clear (checked below). */
     run_user(u_syscall, &e);
     t_eq("frame RCX (user RIP after SYSCALL)", rt_last_trap.rcx, rt_site.next);
     t_eq("frame R11 (user RFLAGS)", rt_last_trap.r11, rt_site.rflags);

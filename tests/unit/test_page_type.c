@@ -1604,6 +1604,8 @@ START_TEST(random_ops_invariants)
 
     ptf_init(&X, R_FRAMES);
     X.env.paddr_bits = 46;
+    if (getenv("PT_SEED") != NULL)                  /* exploration; default is fixed */
+        rs = strtoull(getenv("PT_SEED"), NULL, 0) | 1;
     memset(&st, 0, sizeof(st));
     next_domid = 3;
     for (i = 0; i < 2; i++) {

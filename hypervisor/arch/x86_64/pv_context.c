@@ -2,6 +2,8 @@
  * The running vCPU's frame lives at the top of the hypervisor stack; a switch copies it
  * out to the old vCPU and in from the new one, together with the state the hardware
  * holds for the guest: FPU/SSE (eagerly), FS/GS bases, data selectors, page tables. */
+#include "console.h"
+#include "console_input.h"
 #include "layout.h"
 #include "lib.h"
 #include "machine.h"
@@ -71,6 +73,18 @@ static void check_return_rip(struct cpu_regs *regs)
         pv_inject_trap(regs, 13, true, 0);
 }
 
+/* Serial input belongs to the initial domain while it runs (console_io read). */
+static void feed_console_input(void)
+{
+    struct domain *dom0 = domain_by_id(0);
+    int c;
+
+    if (!dom0 || dom0->state != DOM_RUNNING)
+        return;
+    while ((c = console_getc()) >= 0)
+        console_input_put((char)c);
+}
+
 void pv_exit_to_guest(struct cpu_regs *regs)
 {
     for (;;) {
@@ -92,6 +106,7 @@ void pv_exit_to_guest(struct cpu_regs *regs)
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback)
         pv_bounce_to(regs, v->event_callback, true);
     console_drain(v->domain);
+    feed_console_input();
     check_return_rip(regs);
     if (!vcpu_runnable(v))                    /* crashed while delivering */
         pv_exit_to_guest(regs);

@@ -43,6 +43,10 @@ long do_iret(void)
     if (!(ic.flags & VGCF_in_syscall)) {
         regs->rcx = ic.rcx;
         regs->r11 = ic.r11;
+    } else {
+        /* SYSRET-style: RCX and R11 hold what SYSRET would have left there. */
+        regs->rcx = regs->rip;
+        regs->r11 = regs->rflags;
     }
     /* Events are (un)masked by the IF the guest returns with. */
     v->vcpu_info->evtchn_upcall_mask = !(ic.rflags & X86_EFLAGS_IF);

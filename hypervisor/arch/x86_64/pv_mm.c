@@ -45,10 +45,14 @@ static int check_seg_desc(void *ctx, mfn_t mfn, const uint64_t *page)
     uint64_t *desc = map_frame(ctx, mfn);
 
     (void)page;
-    for (unsigned int i = 0; i < 512; i++) {
+    for (unsigned int i = 0; i < 512; i++) {     /* check everything before editing */
         uint64_t d = desc[i];
         if (!pv_descriptor_fixup(&d))
             return -XEN_EINVAL;
+    }
+    for (unsigned int i = 0; i < 512; i++) {
+        uint64_t d = desc[i];
+        pv_descriptor_fixup(&d);
         if (d != desc[i])
             __atomic_store_n(&desc[i], d, __ATOMIC_RELAXED);
     }

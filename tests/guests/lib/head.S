@@ -266,3 +266,5 @@ rt_user_ret_rsp:  .quad 0
 rt_user_active:   .quad 0
 rt_user_rsp:      .quad rt_ustack + RT_USTACK_SIZE
 rt_user_rflags:   .quad 0x2
+
+    .section .note.GNU-stack, "", @progbits
