@@ -30,7 +30,8 @@ WARN     := -Wall -Wextra -Werror
 HV_CFLAGS := -std=c11 -O2 -g $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-stack-clash-protection -mno-red-zone -mgeneral-regs-only -fpie \
 	-fno-omit-frame-pointer -fno-optimize-sibling-calls -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -fcf-protection=none -MMD -MP $(HV_INC)
+	-fno-strict-aliasing -fcf-protection=none -include $(HV_DIR)/include/hidden.h \
+	-MMD -MP $(HV_INC)
 HV_ASFLAGS := -D__ASSEMBLER__ $(HV_INC) -MMD -MP
 HV_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments \
 	-T $(HV_DIR)/arch/$(ARCH)/xlite.lds
@@ -49,6 +50,9 @@ $(BUILD)/$(HV_DIR)/%.o: $(HV_DIR)/%.S | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(CC) $(HV_ASFLAGS) -c $< -o $@
+
+# Flags live here: a changed Makefile rebuilds the hypervisor (a few seconds).
+$(HV_OBJS): Makefile
 
 # Two links: the first gives the addresses for the symbol table the second embeds.
 # .ksyms sits after everything it describes, so the check below must find the text
@@ -118,7 +122,7 @@ run: $(BUILD)/xlite.iso
 # ---------------------------------------------------------------- host unit tests
 # Host-testable hypervisor code (no hardware access), with ASan/UBSan.
 UNIT_COMMON := multiboot2 cmdline memmap frame vsnprintf timescale symbols pv_layout \
-	elf_loader console_input x86_insn page_type
+	elf_loader console_input x86_insn page_type timer_queue
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(patsubst %,$(HV_DIR)/common/%.c,$(UNIT_COMMON))
 UNIT_BIN  := $(BUILD)/tests/unit/run-unit
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard $(HV_DIR)/include/*.h) | $(DEPS_STAMP)

@@ -1,14 +1,19 @@
 /* Guest console output on the hypervisor console: console_io writes and the console
- * ring's out[] both end up here, printed line by line as "(d<id>) text". */
+ * ring's out[] both end up here, printed line by line as "(d<id>) text" for dom0 and
+ * "(<name>) text" for other domains. */
 #include "domain.h"
 #include "lib.h"
 #include "mm.h"
 #include "printk.h"
 #include "xlite/io/console.h"
 
+/* dom0 (and a domain without a name) is "(d<id>)"; a domU is "(<name>)". */
 static void flush_line(struct domain *d)
 {
-    printk("(d%u) %.*s\n", d->id, (int)d->conlen, d->conbuf);
+    if (d->id == 0 || !d->name[0])
+        printk("(d%u) %.*s\n", d->id, (int)d->conlen, d->conbuf);
+    else
+        printk("(%s) %.*s\n", d->name, (int)d->conlen, d->conbuf);
     d->conlen = 0;
 }
 

@@ -47,6 +47,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged,
         d->max_vcpus = max_vcpus;
         d->max_pages = max_pages;
         d->page_list = INVALID_MFN;
+        d->weight = SCHED_DEFAULT_WEIGHT;
         for (unsigned int n = 0; n < max_vcpus; n++) {
             struct vcpu *v = &vcpu_store[i][n];
             memset(v, 0, sizeof(*v));
@@ -54,6 +55,9 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged,
             v->id = n;
             v->kernel_l4 = INVALID_MFN;        /* no page tables yet */
             v->user_l4 = INVALID_MFN;
+            v->runstate.state = RUNSTATE_offline;
+            timer_init(&v->singleshot, vcpu_timer_fired, v);
+            timer_init(&v->periodic, vcpu_periodic_fired, v);
             d->vcpus[n] = v;
         }
         domains[i] = d;

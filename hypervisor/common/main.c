@@ -1,5 +1,6 @@
 /* start_xlite: the hypervisor's C entry on the boot CPU, in boot order. */
 #include "apic.h"
+#include "boot_domains.h"
 #include "console.h"
 #include "cpu.h"
 #include "desc.h"
@@ -16,6 +17,7 @@
 #include "sched.h"
 #include "serial.h"
 #include "time.h"
+#include "timer.h"
 #include "version.h"
 #include "x86.h"
 
@@ -169,8 +171,16 @@ void start_xlite(uint64_t mbi_maddr)
     }
     m2p_init();
     free_before_domains = frame_alloc.nr_free;
-    struct domain *dom0 = build_dom0();
-    if (dom0)
-        pv_start_vcpu(dom0->vcpus[0]);
-    idle_forever();
+    timer_set_handler(timers_run);
+    if (hv_opts.dom0_none) {
+        printk("dom0=none: no dom0, only boot-time domains\n");
+    } else {
+        /* build_dom0 takes module 1 as its ramdisk: show it only dom0's modules. */
+        uint32_t nr_modules = boot_info.nr_modules;
+        boot_info.nr_modules = boot_domains_dom0_modules(&boot_info);
+        build_dom0();
+        boot_info.nr_modules = nr_modules;
+    }
+    boot_domains_build(&boot_info);
+    pv_start_first_vcpu();
 }

@@ -43,6 +43,15 @@ static int parse_loglvl(const char *v, void *dest)
     return printk_parse_level(word, dest) ? -XEN_EINVAL : 0;
 }
 
+/* dom0=none: boot without dom0; refuses any other value. */
+static int parse_dom0(const char *v, void *dest)
+{
+    if (!v || strcmp(v, "none"))
+        return -XEN_EINVAL;
+    *(bool *)dest = true;
+    return 0;
+}
+
 static int parse_crash_test(const char *v, void *dest)
 {
     static const char *const kinds[] = { "pf", "ud", "gp", "de" };
@@ -60,6 +69,7 @@ static const struct cmdline_option options[] = {
     { "console", CMDLINE_CUSTOM, &hv_opts.console_com1, 0, parse_console },
     { "loglvl", CMDLINE_CUSTOM, &hv_opts.loglvl, 0, parse_loglvl },
     { "dom0_mem", CMDLINE_SIZE, &hv_opts.dom0_mem, 0, NULL },
+    { "dom0", CMDLINE_CUSTOM, &hv_opts.dom0_none, 0, parse_dom0 },
     { "exit_on_shutdown", CMDLINE_BOOL, &hv_opts.exit_on_shutdown, 0, NULL },
     { "crash_test", CMDLINE_CUSTOM, hv_opts.crash_test, 0, parse_crash_test },
 };

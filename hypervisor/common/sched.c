@@ -1,39 +1,189 @@
-/* Round-robin choice of the next vCPU over all domains. */
+/* Weighted fair scheduling of vCPUs (see sched.h) and their runstate accounting. */
+#include "irq.h"
+#include "lib.h"
 #include "percpu.h"
 #include "sched.h"
+#include "time.h"
+#include "timer.h"
+
+static bool need_resched;
+
+static void runstate_set(struct vcpu *v, int state, uint64_t now)
+{
+    struct vcpu_runstate_info *rs = &v->runstate;
+
+    if (rs->state_entry_time && now > rs->state_entry_time)
+        rs->time[rs->state] += now - rs->state_entry_time;
+    rs->state = state;
+    rs->state_entry_time = now;
+}
 
 bool vcpu_runnable(const struct vcpu *v)
 {
-    return v && v->online && v->domain->state == DOM_RUNNING;
+    return v && v->online && !v->blocked && v->domain->state == DOM_RUNNING;
 }
 
-struct vcpu *sched_pick_next(const struct vcpu *prev)
+bool sched_need_resched(void)
 {
-    unsigned int start_dom = 0, start_vcpu = 0;
+    return need_resched;
+}
 
-    if (prev) {
-        for (unsigned int i = 0; i < MAX_DOMAINS; i++)
-            if (domains[i] == prev->domain)
-                start_dom = i;
-        start_vcpu = prev->id + 1;
+/* The least virtual runtime among runnable vCPUs other than `skip`, or UINT64_MAX. */
+static uint64_t min_vruntime(const struct vcpu *skip)
+{
+    uint64_t min = UINT64_MAX;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+        for (unsigned int n = 0; d && n < d->max_vcpus; n++) {
+            struct vcpu *v = d->vcpus[n];
+            if (v != skip && vcpu_runnable(v) && v->vruntime < min)
+                min = v->vruntime;
+        }
     }
-    /* Walk every (domain, vCPU) slot once, starting just after prev. */
-    for (unsigned int n = 0; n <= MAX_DOMAINS; n++) {
-        unsigned int di = (start_dom + n) % MAX_DOMAINS;
-        struct domain *d = domains[di];
-        if (!d)
+    return min;
+}
+
+static void account(struct vcpu *v, uint64_t now)
+{
+    uint64_t ran = now > v->run_start ? now - v->run_start : 0;
+    unsigned int weight = v->domain->weight ? v->domain->weight : SCHED_DEFAULT_WEIGHT;
+
+    v->vruntime += ran * SCHED_DEFAULT_WEIGHT / weight;
+    v->run_start = now;
+}
+
+/* Lowest vruntime wins; ties go to the first after `prev` in (domain, vCPU) order so
+ * equals take turns. */
+static struct vcpu *pick(const struct vcpu *prev)
+{
+    struct vcpu *best = NULL;
+    unsigned int start = 0;
+
+    for (unsigned int i = 0; prev && i < MAX_DOMAINS; i++)
+        if (domains[i] == prev->domain)
+            start = i * MAX_VCPUS_PER_DOM + prev->id + 1;
+    for (unsigned int k = 0; k < MAX_DOMAINS * MAX_VCPUS_PER_DOM; k++) {
+        unsigned int slot = (start + k) % (MAX_DOMAINS * MAX_VCPUS_PER_DOM);
+        struct domain *d = domains[slot / MAX_VCPUS_PER_DOM];
+        unsigned int n = slot % MAX_VCPUS_PER_DOM;
+        if (!d || n >= d->max_vcpus || !vcpu_runnable(d->vcpus[n]))
             continue;
-        for (unsigned int vi = n == 0 ? start_vcpu : 0; vi < d->max_vcpus; vi++)
-            if (vcpu_runnable(d->vcpus[vi]))
-                return d->vcpus[vi];
+        if (!best || d->vcpus[n]->vruntime < best->vruntime)
+            best = d->vcpus[n];
     }
-    return vcpu_runnable(prev) ? (struct vcpu *)prev : NULL;
+    return best;
+}
+
+struct vcpu *sched_schedule(struct vcpu *prev)
+{
+    uint64_t now = now_ns();
+
+    if (prev && prev == current_vcpu()) {
+        account(prev, now);
+        if (vcpu_runnable(prev))
+            runstate_set(prev, RUNSTATE_runnable, now);
+    }
+    struct vcpu *next = pick(prev);
+    need_resched = false;
+    if (!next) {
+        timer_set_slice_end(0);
+        return NULL;
+    }
+    next->run_start = now;
+    runstate_set(next, RUNSTATE_running, now);
+    /* A slice only matters when someone else is waiting. */
+    timer_set_slice_end(min_vruntime(next) != UINT64_MAX ? now + SCHED_SLICE_NS : 0);
+    return next;
 }
 
 void sched_domain_stopped(struct domain *d)
 {
     struct vcpu *v = current_vcpu();
 
+    for (unsigned int n = 0; n < d->max_vcpus; n++) {
+        timer_stop(&d->vcpus[n]->singleshot);
+        timer_stop(&d->vcpus[n]->periodic);
+    }
     if (v && v->domain == d)
         arch_vcpu_leave(v);
+}
+
+void sched_block(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_mask = 0;
+    if (v->vcpu_info->evtchn_upcall_pending)
+        return;                               /* an event is already deliverable */
+    v->blocked = true;
+    runstate_set(v, RUNSTATE_blocked, now_ns());
+}
+
+void sched_yield(struct vcpu *v)
+{
+    uint64_t others = UINT64_MAX, max = 0;
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = domains[i];
+        for (unsigned int n = 0; d && n < d->max_vcpus; n++) {
+            struct vcpu *o = d->vcpus[n];
+            if (o != v && vcpu_runnable(o)) {
+                others = 0;
+                max = MAX(max, o->vruntime);
+            }
+        }
+    }
+    if (others == UINT64_MAX)
+        return;                               /* alone: keep running */
+    account(v, now_ns());
+    if (v->vruntime <= max)
+        v->vruntime = max + 1;
+    need_resched = true;
+}
+
+void vcpu_wake(struct vcpu *v)
+{
+    if (!v->blocked)
+        return;
+    v->blocked = false;
+    uint64_t now = now_ns();
+    runstate_set(v, RUNSTATE_runnable, now);
+    /* No banked credit: at most one slice behind the others. */
+    uint64_t min = min_vruntime(v);
+    if (min != UINT64_MAX && min > SCHED_SLICE_NS && v->vruntime < min - SCHED_SLICE_NS)
+        v->vruntime = min - SCHED_SLICE_NS;
+    struct vcpu *cur = current_vcpu();
+    if (!cur || !vcpu_runnable(cur) || v->vruntime < cur->vruntime)
+        need_resched = true;
+}
+
+void vcpu_set_online(struct vcpu *v, bool online)
+{
+    uint64_t now = now_ns();
+
+    if (online && !v->online) {
+        uint64_t min = min_vruntime(v);
+        v->vruntime = min == UINT64_MAX ? 0 : min;
+        runstate_set(v, RUNSTATE_runnable, now);
+    } else if (!online && v->online) {
+        runstate_set(v, RUNSTATE_offline, now);
+        need_resched = true;
+    }
+    v->online = online;
+}
+
+void vcpu_kick_event(struct vcpu *v)
+{
+    v->vcpu_info->evtchn_upcall_pending = 1;
+    vcpu_wake(v);
+}
+
+/* The slice ended: the running vCPU yields at its next exit. */
+void sched_slice_expired(void)
+{
+    need_resched = true;
+}
+
+void vcpu_raise_virq_timer(struct vcpu *v)
+{
+    vcpu_kick_event(v);
 }

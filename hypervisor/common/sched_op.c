@@ -9,6 +9,7 @@
 #include "guest_access.h"
 #include "hypercalls.h"
 #include "percpu.h"
+#include "sched.h"
 #include "xlite/errno.h"
 #include "xlite/sched.h"
 #include "xlite/xen.h"
@@ -25,10 +26,10 @@ static bool events_deliverable(const struct vcpu *v)
  * pending the exit path delivers it at once, exactly as Xen; with none, Xen would
  * sleep until one arrives, which cannot happen yet (no timers or event channels):
  * returning is an early wake-up rather than a vCPU asleep for good. */
-static long sched_block(struct vcpu *v)
+/* SCHEDOP_block: unmask events and sleep until one arrives (at once if pending). */
+static long block(struct vcpu *v)
 {
-    if (v->vcpu_info)
-        v->vcpu_info->evtchn_upcall_mask = 0;
+    sched_block(v);
     return 0;
 }
 
@@ -108,10 +109,10 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
 
     switch ((uint32_t)cmd) {
     case SCHEDOP_yield:
-        /* Stays runnable and keeps the CPU until a sched_yield(v) hook exists. */
+        sched_yield(v);
         return 0;
     case SCHEDOP_block:
-        return sched_block(v);
+        return block(v);
     case SCHEDOP_shutdown:
         return sched_shutdown(v->domain, arg);
     case SCHEDOP_poll:

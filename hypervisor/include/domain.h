@@ -9,6 +9,8 @@
 
 #include "frame.h"
 #include "regs.h"
+#include "timer.h"
+#include "xlite/vcpu.h"
 #include "xlite/xen.h"
 
 #define MAX_DOMAINS         64
@@ -28,6 +30,7 @@ struct vcpu {
     struct domain *domain;
     unsigned int id;
     bool online;                    /* VCPUOP_up / initial vCPU */
+    bool initialised;               /* has a context (built, or VCPUOP_initialise) */
     bool kernel_mode;               /* guest kernel (true) or guest user (false) */
     struct cpu_regs regs;           /* guest frame while not on the CPU */
 
@@ -56,6 +59,15 @@ struct vcpu {
     unsigned int gdt_nr_frames;
     unsigned int gdt_ents;
 
+    /* Scheduling (common/sched.c). */
+    bool blocked;                   /* SCHEDOP_block: waits for an event */
+    uint64_t vruntime;              /* weighted ns run so far: lowest runs next */
+    uint64_t run_start;             /* system time it was put on the CPU */
+    struct vcpu_runstate_info runstate;
+    struct timer singleshot;        /* set_timer_op / VCPUOP_set_singleshot_timer */
+    struct timer periodic;          /* VCPUOP_set_periodic_timer */
+    uint64_t periodic_ns;
+
     uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image, eager switching */
     struct vcpu_info *vcpu_info;    /* in the domain's shared_info page */
 };
@@ -75,6 +87,7 @@ struct domain {
 
     unsigned int max_vcpus;
     struct vcpu *vcpus[MAX_VCPUS_PER_DOM];
+    unsigned int weight;            /* CPU share relative to others (default 256) */
 
     uint64_t max_pages;             /* memory limit, in frames */
     uint64_t tot_pages;             /* frames currently owned */
@@ -106,6 +119,10 @@ void domain_shutdown(struct domain *d, unsigned int reason);
 void domain_destroy(struct domain *d);
 /* A fatal guest error: log `why` and shut the domain down with SHUTDOWN_crash. */
 void domain_crash(struct domain *d, const char *why);
+
+/* Timer callbacks of a vCPU's guest timers (common/vcpu_op.c). */
+void vcpu_timer_fired(void *vcpu);
+void vcpu_periodic_fired(void *vcpu);
 
 /* Number of domains not yet dead. */
 unsigned int domains_alive(void);

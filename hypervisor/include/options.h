@@ -9,6 +9,7 @@ struct hv_options {
     bool console_com1;      /* console=com1 (default) | none */
     int loglvl;             /* console log level, enum log_level */
     uint64_t dom0_mem;      /* bytes; 0 = builder's default */
+    bool dom0_none;         /* dom0=none: no dom0, only boot-time domains (domU modules) */
     bool exit_on_shutdown;  /* end QEMU via isa-debug-exit when nothing is left to run */
     char crash_test[8];     /* debug: trigger a hypervisor fault (pf, ud, gp, de) */
 };

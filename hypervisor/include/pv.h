@@ -63,7 +63,15 @@ void pv_vcpu_set_virtual_ts(struct vcpu *v, bool ts);
  * upcall, drain console rings. May switch the frame at the stack top to another vCPU. */
 void pv_exit_to_guest(struct cpu_regs *regs);
 
-/* Load v's state onto this CPU and leave through its frame. */
-__attribute__((noreturn)) void pv_start_vcpu(struct vcpu *v);
+/* Put the first runnable vCPU on this CPU and leave through its frame (idles if there
+ * is none). */
+__attribute__((noreturn)) void pv_start_first_vcpu(void);
+
+/* VCPUOP_initialise: v's state from a vcpu_guest_context at guest address ctx. */
+long pv_vcpu_initialise(struct vcpu *v, uint64_t ctx);
+
+/* Refresh v's vcpu_time_info (pvclock) from the TSC; shared_info's wallclock for d. */
+void pv_update_vcpu_time(struct vcpu *v);
+void pv_set_wallclock(struct domain *d);
 
 #endif

@@ -10,6 +10,10 @@
 
 extern uint64_t tsc_hz;
 extern struct time_scale tsc_scale;
+extern bool tsc_invariant;
+
+/* System time at TSC value tsc (the pvclock formula guests use). */
+uint64_t tsc_to_system_ns(uint64_t tsc);
 
 void time_init(void);               /* calibrate the TSC against the PIT */
 uint64_t now_ns(void);              /* system time: ns since time_init */

@@ -47,7 +47,7 @@ fi
 export SCENARIO=guest/$short
 # Whole-scenario limit: ISO build plus the run, with slack.
 export BOOT_TIMEOUT=$((run_timeout + 60))
-# shellcheck source=../boot/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../boot/lib.sh
 . "$here/../boot/lib.sh"
 
 [[ -f $elf ]] || fail "no guest image $elf"
@@ -88,18 +88,18 @@ for l in "${serial[@]}"; do
     if [[ $l =~ (crashed:|HYPERVISOR\ FAULT) ]]; then crash=$l; break; fi
 done
 if (( hung )); then
-    fail "did not exit within ${run_timeout}s; last lines: $(tail_lines)"
+    fail "did not exit within ${run_timeout}s; last lines: $(tail_lines 4)"
 fi
 if (( guest_lines == 0 )); then
-    fail "the guest printed nothing${crash:+ ($crash)}; last lines: $(tail_lines)"
+    fail "the guest printed nothing${crash:+ ($crash)}; last lines: $(tail_lines 4)"
 fi
 reject 'HYPERVISOR FAULT'
 if [[ $want_exit == 1 && -n $crash ]]; then
-    fail "$crash; last lines: $(tail_lines)"
+    fail "$crash; last lines: $(tail_lines 4)"
 fi
 expect_exit "$want_exit" 1
 if (( want_exit == 1 && ! done_seen )); then
-    fail "the guest did not finish (no DONE line); last lines: $(tail_lines)"
+    fail "the guest did not finish (no DONE line); last lines: $(tail_lines 4)"
 fi
 for re in "${logs[@]}"; do
     expect "$re" 1

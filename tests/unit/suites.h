@@ -18,7 +18,8 @@
     X(elf_loader)        \
     X(console_input)     \
     X(x86_insn)          \
-    X(page_type)
+    X(page_type)         \
+    X(timer_queue)
 
 #define UNIT_DECLARE_SUITE(name) Suite *name##_suite(void);
 UNIT_SUITES(UNIT_DECLARE_SUITE)

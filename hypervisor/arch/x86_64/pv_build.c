@@ -11,6 +11,7 @@
 #include "pv.h"
 #include "pv_build.h"
 #include "pv_layout.h"
+#include "sched.h"
 #include "x86.h"
 #include "xlite/errno.h"
 #include "xlite/io/console.h"
@@ -176,7 +177,8 @@ static void setup_vcpu0(struct builder *b, const struct pv_elf_info *info)
     v->kernel_ss = FLAT_KERNEL_SS;
     v->kernel_sp = r->rsp;
     v->kernel_mode = true;
-    v->online = true;
+    v->initialised = true;
+    vcpu_set_online(v, true);
     v->dr[6] = 0xFFFF0FF0;
     v->dr[7] = 0x400;
     /* FXSAVE image of a freshly initialised FPU: FCW 0x37F, MXCSR 0x1F80. */
@@ -221,6 +223,7 @@ int pv_build(struct domain *d, const struct pv_build_args *a)
     if ((rc = setup_shared_info(b)))
         return fail(d, rc, "out of memory for shared_info");
     fill_start_info(b, a);
+    pv_set_wallclock(d);
     d->console_mfn = pfn_to_mfn(b, b->l.console_pfn);
     build_page_tables(b);
     if ((rc = pv_pin_initial_l4(d, pfn_to_mfn(b, b->l.pt_pfn))))

@@ -40,6 +40,7 @@ static void load_vcpu(struct vcpu *v)
     write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
     pv_gdt_load(v);
     pv_load_cr4(v);
+    pv_update_vcpu_time(v);
     cpu0.current = v;
 }
 
@@ -89,12 +90,13 @@ void pv_exit_to_guest(struct cpu_regs *regs)
 {
     for (;;) {
         struct vcpu *v = current_vcpu();
-        if (vcpu_runnable(v))
+        if (vcpu_runnable(v) && !sched_need_resched())
             break;
-        struct vcpu *next = sched_pick_next(v);
+        struct vcpu *next = sched_schedule(v);
         if (next) {
-            context_switch(v && v->domain->state == DOM_RUNNING ? v : NULL, next);
-            continue;
+            if (next != v)
+                context_switch(v && v->domain->state == DOM_RUNNING ? v : NULL, next);
+            break;
         }
         if (!domains_alive())
             idle_forever();
@@ -112,9 +114,12 @@ void pv_exit_to_guest(struct cpu_regs *regs)
         pv_exit_to_guest(regs);
 }
 
-void pv_start_vcpu(struct vcpu *v)
+void pv_start_first_vcpu(void)
 {
     local_irq_disable();
+    struct vcpu *v = sched_schedule(NULL);
+    if (!v)
+        idle_forever();
     context_switch(NULL, v);
     pv_exit_to_guest(guest_regs());
     reset_stack_and_return(guest_regs());

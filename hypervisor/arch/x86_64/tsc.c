@@ -15,6 +15,7 @@
 
 uint64_t tsc_hz;
 struct time_scale tsc_scale;
+bool tsc_invariant;
 static uint64_t tsc_at_boot;
 
 /* TSC ticks during one PIT countdown of CALIBRATE_MS, or 0 if the PIT never fired. */
@@ -59,12 +60,18 @@ void time_init(void)
         cpuid_count(0x80000007, 0, &a, &b, &c, &d);
         invariant = d & (1u << 8);
     }
+    tsc_invariant = invariant;
     pr_info("time: TSC %lu.%03lu MHz (PIT-calibrated, %s), scale mul %#x shift %d\n",
             tsc_hz / 1000000, tsc_hz / 1000 % 1000, invariant ? "invariant" : "not invariant",
             tsc_scale.mul, tsc_scale.shift);
 }
 
+uint64_t tsc_to_system_ns(uint64_t tsc)
+{
+    return tsc > tsc_at_boot ? time_scale_apply(&tsc_scale, tsc - tsc_at_boot) : 0;
+}
+
 uint64_t now_ns(void)
 {
-    return time_scale_apply(&tsc_scale, rdtsc() - tsc_at_boot);
+    return tsc_to_system_ns(rdtsc());
 }

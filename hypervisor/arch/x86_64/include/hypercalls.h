@@ -26,6 +26,8 @@ long do_xen_version(uint64_t cmd, uint64_t arg);
 long do_console_io(uint64_t cmd, uint64_t count, uint64_t buf);
 long do_vm_assist(uint64_t cmd, uint64_t type);
 long do_iret(void);
+long do_set_timer_op(uint64_t timeout);
+long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg);
 long do_set_segment_base(uint64_t which, uint64_t base);
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreigndom);
 long do_sched_op(uint64_t cmd, uint64_t arg);

@@ -1,0 +1,83 @@
+/* VCPUOP_initialise (ABI notes §2.1 row 24, §2.2): a secondary vCPU's whole state from a
+ * vcpu_guest_context. Everything the guest supplies is validated as the hypercalls that
+ * set the same state would validate it: trap table entries, callbacks, the GDT, the
+ * kernel page table (an L4 type reference). */
+#include "guest_access.h"
+#include "lib.h"
+#include "mm.h"
+#include "pv.h"
+#include "pv_mm.h"
+#include "sched.h"
+#include "xlite/errno.h"
+#include "xlite/xen.h"
+
+static struct vcpu_guest_context ctx;      /* 5 KiB: not on the hypervisor stack */
+
+static bool canonical(uint64_t a)
+{
+    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+/* Refuses: an initialised vCPU (-EEXIST), an unreadable context (-EFAULT), a
+ * non-canonical RIP, RSP, callback or handler, or an unusable kernel page table
+ * (-EINVAL or the page-type error). */
+long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
+{
+    if (v->initialised)
+        return -XEN_EEXIST;
+    if (copy_from_guest(&ctx, arg, sizeof(ctx)))
+        return -XEN_EFAULT;
+    const struct cpu_user_regs *u = &ctx.user_regs;
+    if (!canonical(u->rip) || !canonical(u->rsp) || !canonical(ctx.event_callback_eip) ||
+        !canonical(ctx.failsafe_callback_eip) || !canonical(ctx.syscall_callback_eip) ||
+        !canonical(ctx.fs_base) || !canonical(ctx.gs_base_kernel) ||
+        !canonical(ctx.gs_base_user))
+        return -XEN_EINVAL;
+    for (unsigned int i = 0; i < 256; i++)
+        if (ctx.trap_ctxt[i].address && !canonical(ctx.trap_ctxt[i].address))
+            return -XEN_EINVAL;
+
+    mfn_t l4 = ctx.ctrlreg[3] >> PAGE_SHIFT;
+    long rc = pv_set_kernel_baseptr(v, l4);      /* validates and references it */
+    if (rc)
+        return rc;
+
+    struct cpu_regs *r = &v->regs;
+    memset(r, 0, sizeof(*r));
+    r->r15 = u->r15; r->r14 = u->r14; r->r13 = u->r13; r->r12 = u->r12;
+    r->rbp = u->rbp; r->rbx = u->rbx; r->r11 = u->r11; r->r10 = u->r10;
+    r->r9 = u->r9; r->r8 = u->r8; r->rax = u->rax; r->rcx = u->rcx;
+    r->rdx = u->rdx; r->rsi = u->rsi; r->rdi = u->rdi;
+    r->rip = u->rip;
+    r->rsp = u->rsp;
+    r->cs = u->cs ? (u->cs | 3) : FLAT_KERNEL_CS;  /* Xen forces RPL 3 */
+    r->ss = u->ss ? (u->ss | 3) : FLAT_KERNEL_SS;
+    r->rflags = (u->rflags & 0xFD5) | X86_EFLAGS_IF | 2;
+
+    memset(v->trap_ctxt, 0, sizeof(v->trap_ctxt));
+    for (unsigned int i = 0; i < 256; i++)
+        if (ctx.trap_ctxt[i].address)
+            v->trap_ctxt[ctx.trap_ctxt[i].vector] = ctx.trap_ctxt[i];
+    v->event_callback = ctx.event_callback_eip;
+    v->failsafe_callback = ctx.failsafe_callback_eip;
+    v->syscall_callback = ctx.syscall_callback_eip;
+    v->kernel_ss = ctx.kernel_ss | 3;
+    v->kernel_sp = ctx.kernel_sp;
+    v->fs_base = ctx.fs_base;
+    v->gs_base_kernel = ctx.gs_base_kernel;
+    v->gs_base_user = ctx.gs_base_user;
+    v->kernel_mode = true;                        /* VGCF_in_kernel is the only mode */
+    v->dr[6] = 0xFFFF0FF0;
+    v->dr[7] = 0x400;
+    if (ctx.flags & VGCF_i387_valid)
+        memcpy(v->fpu, &ctx.fpu_ctxt, sizeof(v->fpu));
+    else {
+        memset(v->fpu, 0, sizeof(v->fpu));
+        v->fpu[0] = 0x7F, v->fpu[1] = 0x03;       /* FCW 0x37F */
+        v->fpu[24] = 0x80, v->fpu[25] = 0x1F;     /* MXCSR 0x1F80 */
+    }
+    v->initialised = true;
+    if (ctx.flags & VGCF_online)
+        vcpu_set_online(v, true);
+    return 0;
+}
