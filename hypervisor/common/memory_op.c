@@ -157,6 +157,33 @@ static long memop_reservation(unsigned int op, uint64_t start, uint64_t arg)
     return (long)i;
 }
 
+/* decrease_reservation (PV: the extents are MFNs the caller gives back): order-0
+ * extents only; stops at the first frame that is not the target's, is still mapped,
+ * pinned or held (Xen: refused), or unreadable. Returns the number of extents done. */
+static long memop_decrease(uint64_t start, uint64_t arg)
+{
+    struct domain *self = current_domain();
+    struct xen_memory_reservation r;
+
+    if (copy_from_guest(&r, arg, sizeof(r)))
+        return start;
+    if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) || start >= r.nr_extents ||
+        r.extent_order != 0)
+        return start;
+    struct domain *d = memop_domain(r.domid);
+    if (!d || !may_target(self, d))
+        return start;
+    uint64_t list = xlite_guest_handle_addr(r.extent_start);
+    uint64_t i;
+    for (i = start; i < r.nr_extents; i++) {
+        xen_pfn_t mfn;
+        if (copy_from_guest(&mfn, list + i * sizeof(mfn), sizeof(mfn)) ||
+            domain_free_frame(d, mfn))
+            break;
+    }
+    return (long)i;
+}
+
 /* current/maximum_reservation: refuses a continuation (-EINVAL), an unreadable domid
  * (-EFAULT), an unknown domain (-ESRCH) and another domain without privilege (-EPERM).
  * Returns the page count. */
@@ -274,8 +301,7 @@ static long memop_memory_map(uint64_t arg)
 
 /* The op is cmd's low 6 bits; the rest is the start extent of a continuation, honoured
  * by the reservation ops and refused (-EINVAL) by the others that Xen refuses it for.
- * decrease_reservation: -ENOSYS for now (a frame the guest may still have mapped
- * cannot be freed safely before the page-type system lands). Unknown ops: -ENOSYS. */
+ * Unknown ops: -ENOSYS. */
 long do_memory_op(uint64_t cmd, uint64_t arg)
 {
     unsigned int op = cmd & MEMOP_CMD_MASK;
@@ -302,6 +328,7 @@ long do_memory_op(uint64_t cmd, uint64_t arg)
         return copy_to_guest(arg, &m, sizeof(m)) ? -XEN_EFAULT : 0;
     }
     case XENMEM_decrease_reservation:
+        return memop_decrease(start, arg);
     default:
         return -XEN_ENOSYS;
     }

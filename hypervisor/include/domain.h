@@ -25,6 +25,8 @@
 #define X86_CR4_OSXSAVE     (1ul << 18)
 
 struct domain;
+struct evtchn_domain;                /* common/event_channel.c */
+struct grant_domain;                 /* common/grant_table.c */
 
 struct vcpu {
     struct domain *domain;
@@ -91,12 +93,13 @@ struct domain {
 
     uint64_t max_pages;             /* memory limit, in frames */
     uint64_t tot_pages;             /* frames currently owned */
-    mfn_t page_list;                /* owned frames, linked through frame.prev */
 
     mfn_t shared_info_mfn;
     struct shared_info *shared_info;
     mfn_t console_mfn;              /* console ring the hypervisor drains, 0 = none */
     unsigned long vm_assist;        /* VMASST_* bits */
+    struct evtchn_domain *evtchn;   /* event channel ports (NULL until set up) */
+    struct grant_domain *grant;     /* grant table and maptrack (NULL until set up) */
     char conbuf[160];               /* partial console line, printed once complete */
     unsigned int conlen;
 };
@@ -111,6 +114,10 @@ struct domain *domain_by_id(domid_t id);
 /* Give the domain one zeroed frame and record it in its page list; INVALID_MFN when
  * out of memory or over max_pages. */
 mfn_t domain_alloc_frame(struct domain *d);
+
+/* Take a frame back from d (decrease_reservation). Refuses a frame d does not own or
+ * its shared_info page (-EINVAL), and one still referenced (-EBUSY). */
+int domain_free_frame(struct domain *d, mfn_t mfn);
 
 /* Stop the domain for `reason` (SHUTDOWN_*): print it, release every frame and
  * reference, and schedule someone else. Safe from any hypercall or trap path. */

@@ -7,7 +7,8 @@
  *
  *   name     1-31 of [A-Za-z0-9_.-]; default "dU<id>". Refused: "dom0" and d<digits>
  *            (they read like domain ids: the console prefixes dom0's lines "(d0)").
- *   memory   MiB, decimal, DOMU_MEMORY_MIN_MIB..DOMU_MEMORY_MAX_MIB; default 32.
+ *   memory   MiB, decimal, DOMU_MEMORY_MIN_MIB..DOMU_MEMORY_MAX_MIB; default 32. At
+ *            boot it must also fit the kernel and free memory (boot_domains.c).
  *   vcpus    1..DOMU_VCPUS_MAX; default 1.
  *   weight   scheduler weight 1..65535; default 256.
  *   cmdline  the guest's start_info.cmd_line, up to 1023 characters; default "".

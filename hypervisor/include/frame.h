@@ -45,8 +45,7 @@ struct frame {
     uint8_t  order;       /* buddy order of a free block head */
     uint8_t  pad[3];
     uint32_t next, prev;  /* free-list links (frame numbers relative to base); once
-                           * allocated, `prev` links the owner's page list and `next`
-                           * is page_type.c's scratch worklist link */
+                           * allocated, `next` is page_type.c's scratch worklist link */
 };
 
 struct frame_allocator {

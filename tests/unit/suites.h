@@ -19,7 +19,8 @@
     X(console_input)     \
     X(x86_insn)          \
     X(page_type)         \
-    X(timer_queue)
+    X(timer_queue)       \
+    X(domu_config)
 
 #define UNIT_DECLARE_SUITE(name) Suite *name##_suite(void);
 UNIT_SUITES(UNIT_DECLARE_SUITE)
