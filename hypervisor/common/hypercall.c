@@ -4,6 +4,8 @@
 #include "hypercall.h"
 #include "hypercalls.h"
 #include "lib.h"
+#include "time.h"
+#include "timer.h"
 #include "xlite/errno.h"
 #include "xlite/xen.h"
 
@@ -45,11 +47,16 @@ static const struct hypercall table[NR_HYPERCALLS] = {
     HC(sysctl),
 };
 
+static unsigned int depth;          /* >1 inside a multicall */
+
 long hypercall_call(unsigned long nr, const uint64_t args[6])
 {
     if (nr >= NR_HYPERCALLS || !table[nr].fn)
         return -XEN_ENOSYS;
-    return table[nr].fn(args[0], args[1], args[2], args[3], args[4]);
+    depth++;
+    long rc = table[nr].fn(args[0], args[1], args[2], args[3], args[4]);
+    depth--;
+    return rc;
 }
 
 void hypercall_dispatch(struct cpu_regs *regs)
@@ -58,6 +65,25 @@ void hypercall_dispatch(struct cpu_regs *regs)
                                regs->r9 };
 
     regs->rax = (uint64_t)hypercall_call(regs->rax, args);
+}
+
+bool hypercall_preempt_check(void)
+{
+    return depth == 1 && timer_work_due(now_ns());
+}
+
+long hypercall_create_continuation(unsigned long nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                                   uint64_t a3, uint64_t a4)
+{
+    struct cpu_regs *regs = guest_regs();
+
+    regs->rip -= 2;                   /* back onto the 2-byte SYSCALL */
+    regs->rdi = a0;
+    regs->rsi = a1;
+    regs->rdx = a2;
+    regs->r10 = a3;
+    regs->r8 = a4;
+    return (long)nr;                  /* dispatch stores it in RAX: the number again */
 }
 
 const char *hypercall_name(unsigned long nr)

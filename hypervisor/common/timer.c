@@ -56,3 +56,8 @@ void timers_run(void)
     }
     reprogram();
 }
+
+bool timer_work_due(uint64_t now)
+{
+    return timer_queue_next(&queue) <= now || (slice_end && slice_end <= now);
+}

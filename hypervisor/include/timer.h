@@ -34,6 +34,8 @@ uint64_t timer_queue_next(const struct timer_queue *q);
 void timer_set(struct timer *t, uint64_t expires);
 void timer_stop(struct timer *t);
 void timers_run(void);
+/* Something is due (a timer or the end of the slice) at system time now. */
+bool timer_work_due(uint64_t now);
 /* Extra deadline the scheduler wants (end of the time slice), 0 = none. */
 void timer_set_slice_end(uint64_t deadline);
 

@@ -10,14 +10,6 @@
 #include "xlite/callback.h"
 #include "xlite/errno.h"
 
-#define GUEST_LOW_END 0x0000800000000000ul
-
-/* Canonical 48-bit address. */
-static bool is_canonical(uint64_t va)
-{
-    return va < GUEST_LOW_END || va >= 0xFFFF800000000000ul;
-}
-
 /* Refuses: an unreadable table (-EFAULT), a non-canonical handler (-EINVAL). Entries
  * before the failing one stay installed, as in Xen. */
 long do_set_trap_table(uint64_t table)

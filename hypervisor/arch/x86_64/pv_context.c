@@ -68,9 +68,7 @@ static void context_switch(struct vcpu *prev, struct vcpu *next)
  * at that RIP instead (what the hardware would have done in ring 3). */
 static void check_return_rip(struct cpu_regs *regs)
 {
-    uint64_t rip = regs->rip;
-
-    if (rip >= 0x0000800000000000ul && rip < 0xFFFF800000000000ul)
+    if (!is_canonical(regs->rip))
         pv_inject_trap(regs, 13, true, 0);
 }
 

@@ -59,12 +59,6 @@ enum emul {
     EMUL_UD,                    /* raise #UD at the instruction */
 };
 
-/* Bits 63:47 all equal (4-level paging). Refuses nothing. */
-static bool is_canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
-
 /* ---------------------------------------------------------------- virtual CR0.TS */
 
 /* The guest's virtual CR0.TS (hardware CR0.TS is never touched). Refuses nothing. */

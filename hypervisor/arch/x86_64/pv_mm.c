@@ -4,6 +4,7 @@
  * so a frame is never reachable through a stale translation once it may be freed. */
 #include "desc_check.h"
 #include "guest_access.h"
+#include "hypercall.h"
 #include "hypercalls.h"
 #include "lib.h"
 #include "mm.h"
@@ -16,6 +17,10 @@
 #include "x86.h"
 #include "xlite/errno.h"
 #include "xlite/xen.h"
+
+/* Bit 31 of a batch count marks a continuation (as in Xen): the guest re-issues the
+ * rest of a batch that was stopped to let timers and other vCPUs run. */
+#define MMU_UPDATE_PREEMPTED 0x80000000u
 
 static uint64_t *map_frame(void *ctx, mfn_t mfn)
 {
@@ -158,9 +163,26 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t forei
     struct domain *d = current_vcpu()->domain;
     domid_t pg_owner;
     long rc = page_owner(d, foreigndom, &pg_owner);
-    uint32_t done = 0;
+    uint32_t done = 0, before = 0;
 
+    /* A continuation (Xen's encoding): *pdone already counts what earlier rounds did. */
+    if ((uint32_t)count & MMU_UPDATE_PREEMPTED) {
+        count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&before, pdone, sizeof(before)))
+            return -XEN_EFAULT;
+    }
     for (; !rc && done < (uint32_t)count; done++) {
+        if (done && !(done % 256) && hypercall_preempt_check()) {
+            flush_tlb_all();
+            uint32_t total = before + done;
+            if (pdone && copy_to_guest(pdone, &total, sizeof(total)))
+                return -XEN_EFAULT;
+            return hypercall_create_continuation(__HYPERVISOR_mmu_update,
+                                                 reqs + done * sizeof(struct mmu_update),
+                                                 ((uint32_t)count - done) |
+                                                 MMU_UPDATE_PREEMPTED,
+                                                 pdone, foreigndom, 0);
+        }
         struct mmu_update req;
         if (copy_from_guest(&req, reqs + done * sizeof(req), sizeof(req))) {
             rc = -XEN_EFAULT;
@@ -190,6 +212,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t forei
             break;
     }
     flush_tlb_all();
+    done += before;
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return rc ? rc : -XEN_EFAULT;
     return rc;
@@ -320,8 +343,24 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreign
     long rc = page_owner(v->domain, foreigndom, &owner);
     uint32_t done = 0;
 
+    if ((uint32_t)count & MMU_UPDATE_PREEMPTED)          /* a continuation: same rule */
+        count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
     for (; !rc && done < (uint32_t)count; done++) {
         struct mmuext_op op;
+        if (done && !(done % 256) && hypercall_preempt_check()) {
+            long left = ((uint32_t)count - done) | MMU_UPDATE_PREEMPTED;
+            if (pdone) {
+                uint32_t prev;
+                if (copy_from_guest(&prev, pdone, sizeof(prev)))
+                    return -XEN_EFAULT;
+                prev += done;
+                if (copy_to_guest(pdone, &prev, sizeof(prev)))
+                    return -XEN_EFAULT;
+            }
+            return hypercall_create_continuation(__HYPERVISOR_mmuext_op,
+                                                 ops + done * sizeof(op), left, pdone,
+                                                 foreigndom, 0);
+        }
         if (copy_from_guest(&op, ops + done * sizeof(op), sizeof(op)))
             rc = -XEN_EFAULT;
         else

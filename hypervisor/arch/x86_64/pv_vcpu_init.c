@@ -9,14 +9,10 @@
 #include "pv_mm.h"
 #include "sched.h"
 #include "xlite/errno.h"
+#include "x86.h"
 #include "xlite/xen.h"
 
 static struct vcpu_guest_context ctx;      /* 5 KiB: not on the hypervisor stack */
-
-static bool canonical(uint64_t a)
-{
-    return (uint64_t)((int64_t)(a << 16) >> 16) == a;
-}
 
 /* Refuses: an initialised vCPU (-EEXIST), an unreadable context (-EFAULT), a
  * non-canonical RIP, RSP, callback or handler, or an unusable kernel page table
@@ -28,13 +24,13 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
     if (copy_from_guest(&ctx, arg, sizeof(ctx)))
         return -XEN_EFAULT;
     const struct cpu_user_regs *u = &ctx.user_regs;
-    if (!canonical(u->rip) || !canonical(u->rsp) || !canonical(ctx.event_callback_eip) ||
-        !canonical(ctx.failsafe_callback_eip) || !canonical(ctx.syscall_callback_eip) ||
-        !canonical(ctx.fs_base) || !canonical(ctx.gs_base_kernel) ||
-        !canonical(ctx.gs_base_user))
+    if (!is_canonical(u->rip) || !is_canonical(u->rsp) || !is_canonical(ctx.event_callback_eip) ||
+        !is_canonical(ctx.failsafe_callback_eip) || !is_canonical(ctx.syscall_callback_eip) ||
+        !is_canonical(ctx.fs_base) || !is_canonical(ctx.gs_base_kernel) ||
+        !is_canonical(ctx.gs_base_user))
         return -XEN_EINVAL;
     for (unsigned int i = 0; i < 256; i++)
-        if (ctx.trap_ctxt[i].address && !canonical(ctx.trap_ctxt[i].address))
+        if (ctx.trap_ctxt[i].address && !is_canonical(ctx.trap_ctxt[i].address))
             return -XEN_EINVAL;
 
     mfn_t l4 = ctx.ctrlreg[3] >> PAGE_SHIFT;

@@ -2,6 +2,7 @@
 #ifndef XLITE_X86_H
 #define XLITE_X86_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define CR0_PE   (1u << 0)
@@ -32,6 +33,12 @@
 #define EFER_SCE  (1u << 0)
 #define EFER_LME  (1u << 8)
 #define EFER_NXE  (1u << 11)
+
+/* Bits 63..47 all equal: an address 4-level paging can translate. */
+static inline bool is_canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
