@@ -9,6 +9,8 @@
 #define PERCPU_SYSCALL_SCRATCH  8
 #define ENTRY_SYSCALL           0x100   /* pseudo-vectors in cpu_regs.vector */
 #define ENTRY_SYSCALL32         0x101
+#define FRAME_SIZE              (22 * 8)        /* struct cpu_regs */
+#define FRAME_CS                (18 * 8)        /* offsetof(struct cpu_regs, cs) */
 
 /* Vectors for which the CPU pushes an error code. */
 #define HAS_EC(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
@@ -77,6 +79,20 @@ common_entry:
     push    %r13
     push    %r14
     push    %r15
+    /* A guest's frame must sit at the top of the CPU stack, where the exit path and
+     * context switch look for it. #DB/NMI/#MC arrive on IST stacks: move the frame. */
+    testb   $3, FRAME_CS(%rsp)
+    jz      1f
+    mov     cpu0 + PERCPU_STACK_TOP(%rip), %rdi
+    sub     $FRAME_SIZE, %rdi
+    cmp     %rdi, %rsp
+    je      1f
+    mov     %rsp, %rsi
+    mov     %rdi, %rdx
+    mov     $FRAME_SIZE / 8, %ecx
+    rep movsq
+    mov     %rdx, %rsp
+1:
     mov     %rsp, %rdi
     /* A fake frame (interrupted rbp, rip) so stack traces run through the trap. */
     pushq   17 * 8(%rdi)

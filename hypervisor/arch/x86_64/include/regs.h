@@ -13,7 +13,8 @@ struct cpu_regs {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 
-_Static_assert(sizeof(struct cpu_regs) == 22 * 8, "entry.S frame layout");
+_Static_assert(sizeof(struct cpu_regs) == 22 * 8, "entry.S FRAME_SIZE");
+_Static_assert(__builtin_offsetof(struct cpu_regs, cs) == 18 * 8, "entry.S FRAME_CS");
 
 #define ENTRY_SYSCALL   0x100   /* cpu_regs.vector for SYSCALL from 64-bit ring 3 */
 #define ENTRY_SYSCALL32 0x101   /* ... from compatibility mode */

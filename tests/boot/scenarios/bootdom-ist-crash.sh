@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A boot-time domain that crashes inside an IST-delivered exception (#DB from a single
+# step with no trap table) is torn down alone: the other domain runs to completion with
+# its whole output, no frame leaks, and the crash makes QEMU's exit status 5.
+# shellcheck source-path=SCRIPTDIR/.. source=lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+guests=${XLITE_GUESTS:-$XLITE_ROOT/build/tests/guests}   # domu_*.elf, test_*.elf
+info=$guests/domu_info.elf
+crash=$guests/domu_db_crash.elf
+for f in "$info" "$crash"; do
+    [[ -f $f ]] || fail "no $f (make guests, with tests/guests/domu.mk included)"
+done
+
+# serial_log: the log so far, cleaned of \r and terminal escapes.
+serial_log() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
+# says NAME REGEX...: NAME's console lines ("(NAME) text") match the REGEXes in order
+# (domains may interleave, so only each one's own order is checked).
+says() {
+    local name=$1 re i=0 lines
+    shift
+    mapfile -t lines < <(serial_log | sed -n "s/^($name) //p")
+    for re in "$@"; do
+        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
+        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
+            "$(printf "  ($name) %s\n" "${lines[@]}")"
+        i=$((i + 1))
+    done
+}
+# has REGEX: some line of the whole log matches.
+has() { serial_log | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
+
+boot_build_iso bootdom-ist-crash -c "exit_on_shutdown dom0=none" \
+    -m "$crash domU name=boom" \
+    -m "$info domU name=ok memory=16 cmdline=\"after the crash\""
+boot_iso bootdom-ist-crash "$BOOT_ISO"
+
+expect "^domU module 0: d1 'boom': 32 MiB"
+expect "^domU module 1: d2 'ok': 16 MiB"
+expect_exit 5
+says boom '^domu-db-crash: setting TF with no trap table$'
+has '^d1 \(boom\): crashed: unhandled trap: vector 1'
+says ok "^domu-info flags 0x0 nr_pages 4096 cmdline 'after the crash'$" '^PASS unprivileged$' \
+    '^DONE 1 passed, 0 failed$'
+has '^d2 \(ok\): shut down: poweroff$'
+has '^frames: [0-9]+ free, as before any domain was built$'
+reject 'LEAK|HYPERVISOR FAULT|^\(boom\) FAIL|^\(ok\) FAIL|^d2 \(ok\): crashed'
