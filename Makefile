@@ -122,7 +122,7 @@ run: $(BUILD)/xlite.iso
 # ---------------------------------------------------------------- host unit tests
 # Host-testable hypervisor code (no hardware access), with ASan/UBSan.
 UNIT_COMMON := multiboot2 cmdline memmap frame vsnprintf timescale symbols pv_layout \
-	elf_loader console_input x86_insn page_type timer_queue domu_config
+	elf_loader console_input x86_insn page_type timer_queue domu_config evtchn_ports grant_core
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(patsubst %,$(HV_DIR)/common/%.c,$(UNIT_COMMON))
 UNIT_BIN  := $(BUILD)/tests/unit/run-unit
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard $(HV_DIR)/include/*.h) | $(DEPS_STAMP)

@@ -3,9 +3,13 @@
  * (about a millisecond per GiB), which lets frames leave a domain at any time
  * (decrease_reservation) without list maintenance. */
 #include "domain.h"
+#include "event_channel.h"
+#include "grant_table.h"
+#include "hypercall.h"
 #include "lib.h"
 #include "machine.h"
 #include "mm.h"
+#include "options.h"
 #include "printk.h"
 #include "sched.h"
 #include "xlite/errno.h"
@@ -16,6 +20,7 @@ struct domain *domains[MAX_DOMAINS];
 static struct domain domain_store[MAX_DOMAINS];
 static struct vcpu vcpu_store[MAX_DOMAINS][MAX_VCPUS_PER_DOM];
 static unsigned int nr_crashed;
+static uint64_t nr_orphans;             /* frames of dead domains still mapped elsewhere */
 
 static const char *const shutdown_names[] = {
     [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
@@ -60,6 +65,15 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged,
             timer_init(&v->periodic, vcpu_periodic_fired, v);
             d->vcpus[n] = v;
         }
+        if (evtchn_domain_init(d)) {           /* no frames for its port table */
+            d->state = DOM_DEAD;
+            return NULL;
+        }
+        if (grant_domain_init(d)) {            /* no page for its grant state */
+            evtchn_domain_destroy(d);
+            d->state = DOM_DEAD;
+            return NULL;
+        }
         domains[i] = d;
         return d;
     }
@@ -90,15 +104,33 @@ static void domain_release_memory(struct domain *d)
         if (f->owner != d->id || (f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)))
             continue;
         m2p_set(mfn, M2P_INVALID);
-        if (frames_free(&frame_alloc, mfn, 0) == 0)
+        if (frames_free(&frame_alloc, mfn, 0) == 0) {
             freed++;
-        else
-            kept++;                           /* still referenced: never reuse */
+        } else {
+            /* Another domain still maps it (a foreign or grant mapping): nobody may
+             * map it anew, and it is freed when that last reference goes. */
+            f->owner = FRAME_OWNER_ORPHAN;
+            kept++;
+        }
     }
     d->tot_pages = 0;
+    nr_orphans += kept;
     if (kept)
-        pr_err("d%u: %lu frames still referenced at teardown; leaked\n", d->id, kept);
+        pr_info("d%u: %lu frames still mapped by other domains; freed when unmapped\n",
+                d->id, kept);
     pr_info("d%u: released %lu frames\n", d->id, freed);
+}
+
+void domain_reap_orphans(void)
+{
+    if (!nr_orphans)
+        return;
+    for (mfn_t mfn = 0; mfn < frame_alloc.nr_frames && nr_orphans; mfn++) {
+        struct frame *f = frame_of(&frame_alloc, mfn);
+        if (f->owner == FRAME_OWNER_ORPHAN && !(f->flags & FRAME_F_FREE) &&
+            !f->count && !f->type_count && frames_free(&frame_alloc, mfn, 0) == 0)
+            nr_orphans--;
+    }
 }
 
 int domain_free_frame(struct domain *d, mfn_t mfn)
@@ -117,14 +149,40 @@ int domain_free_frame(struct domain *d, mfn_t mfn)
     return 0;
 }
 
+/* bench: the hypervisor memory d holds apart from its RAM: its struct domain, its
+ * vCPUs and the frames allocated for it that are not guest RAM (shared_info, the
+ * event-channel table; grant tables to be added when they land). PV page tables are
+ * guest RAM, so there is no page-table pool to count. Printed at teardown, so state
+ * allocated on demand is included. dom-slot-reserved: what a slot costs statically
+ * (domain_store and a full row of vcpu_store), used or not. */
+static void bench_report_memory(const struct domain *d)
+{
+    uint64_t vcpus = d->max_vcpus * sizeof(struct vcpu);
+    uint64_t frames = (d->shared_info ? 1 : 0) + (d->evtchn ? EVTCHN_DOMAIN_FRAMES : 0);
+
+    printk("d%u: hypervisor memory besides guest RAM:\n", d->id);
+    printk("bench dom-overhead %lu B\n", sizeof(struct domain) + vcpus + frames * PAGE_SIZE);
+    printk("bench dom-overhead-domain %lu B\n", sizeof(struct domain));
+    printk("bench dom-overhead-vcpus %lu B\n", vcpus);
+    printk("bench dom-overhead-frames %lu B\n", frames * PAGE_SIZE);
+    printk("bench dom-slot-reserved %lu B\n",
+           sizeof(struct domain) + MAX_VCPUS_PER_DOM * sizeof(struct vcpu));
+}
+
 void domain_destroy(struct domain *d)
 {
     if (d->state == DOM_DEAD)
         return;
+    if (hv_opts.bench)
+        bench_report_memory(d);
     d->state = DOM_SHUTDOWN;
     sched_domain_stopped(d);                  /* leaves this domain's page tables */
+    evtchn_domain_destroy(d);                 /* peers see its ports closed */
+    grant_domain_destroy(d);                  /* before its page tables go */
     domain_release_memory(d);
     d->state = DOM_DEAD;
+    if (hv_opts.bench && !domains_alive())
+        hypercall_profile_show();             /* the last domain is gone */
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)
@@ -137,6 +195,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
            shutdown_names[reason] : "unknown reason");
     console_drain(d);
     domain_destroy(d);
+    evtchn_send_global_virq(VIRQ_DOM_EXC);    /* tell dom0 a domain went away */
 }
 
 void domain_crash(struct domain *d, const char *why)

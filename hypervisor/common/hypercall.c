@@ -4,8 +4,11 @@
 #include "hypercall.h"
 #include "hypercalls.h"
 #include "lib.h"
+#include "options.h"
+#include "printk.h"
 #include "time.h"
 #include "timer.h"
+#include "x86.h"
 #include "xlite/errno.h"
 #include "xlite/xen.h"
 
@@ -36,6 +39,7 @@ static const struct hypercall table[NR_HYPERCALLS] = {
     HC(set_timer_op),
     HC(xen_version),
     HC(console_io),
+    HC(grant_table_op),
     HC(vm_assist),
     HC(iret),
     HC(vcpu_op),
@@ -43,6 +47,7 @@ static const struct hypercall table[NR_HYPERCALLS] = {
     HC(mmuext_op),
     HC(sched_op),
     HC(callback_op),
+    HC(event_channel_op),
     HC(physdev_op),
     HC(sysctl),
 };
@@ -59,12 +64,46 @@ long hypercall_call(unsigned long nr, const uint64_t args[6])
     return rc;
 }
 
+/* bench: calls and TSC cycles per hypercall number, timed around the handler only
+ * (entry, dispatch and exit paths excluded). Slot NR_HYPERCALLS: numbers out of range. */
+static struct {
+    uint64_t calls, cycles, max;
+} profile[NR_HYPERCALLS + 1];
+
 void hypercall_dispatch(struct cpu_regs *regs)
 {
     const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
                                regs->r9 };
+    unsigned long nr = regs->rax;
 
-    regs->rax = (uint64_t)hypercall_call(regs->rax, args);
+    if (!hv_opts.bench) {
+        regs->rax = (uint64_t)hypercall_call(nr, args);
+        return;
+    }
+    uint64_t t0 = rdtsc();
+    regs->rax = (uint64_t)hypercall_call(nr, args);
+    uint64_t dt = rdtsc() - t0;
+    unsigned int slot = nr < NR_HYPERCALLS ? (unsigned int)nr : NR_HYPERCALLS;
+    profile[slot].calls++;
+    profile[slot].cycles += dt;
+    profile[slot].max = MAX(profile[slot].max, dt);
+}
+
+void hypercall_profile_show(void)
+{
+    if (!hv_opts.bench) {
+        printk("hypercall profile: off (boot with the 'bench' option)\n");
+        return;
+    }
+    printk("hypercall profile: TSC cycles inside each handler (entry and exit excluded)\n");
+    for (unsigned int nr = 0; nr <= NR_HYPERCALLS; nr++) {
+        const char *name = nr < NR_HYPERCALLS ? hypercall_name(nr) : "out-of-range";
+        if (!profile[nr].calls)
+            continue;
+        printk("bench-hcall nr=%u name=%s calls=%lu cycles=%lu avg=%lu max=%lu\n", nr,
+               name ? name : "none", profile[nr].calls, profile[nr].cycles,
+               profile[nr].cycles / profile[nr].calls, profile[nr].max);
+    }
 }
 
 bool hypercall_preempt_check(void)

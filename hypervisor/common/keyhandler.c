@@ -1,5 +1,6 @@
 /* Debug keys: 'h' lists them; each prints one diagnostic to the console. */
 #include "frame.h"
+#include "hypercall.h"
 #include "keyhandler.h"
 #include "lib.h"
 #include "mm.h"
@@ -39,6 +40,7 @@ static const struct {
     { 'm', "memory summary and frame-allocator check", key_memory },
     { 'd', "dump the hypervisor log (dmesg)", key_dmesg },
     { 't', "system time", key_time },
+    { 'p', "hypercall profile (with the 'bench' option)", hypercall_profile_show },
 };
 
 static void key_help(void)

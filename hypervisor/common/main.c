@@ -89,6 +89,7 @@ static void check_frame_accounting(void)
 
 void idle_forever(void)
 {
+    domain_reap_orphans();
     if (!domains_alive())
         check_frame_accounting();
     if (hv_opts.exit_on_shutdown) {
@@ -141,8 +142,11 @@ static struct domain *build_dom0(void)
     return d;
 }
 
+uint64_t bench_boot_tsc;
+
 void start_xlite(uint64_t mbi_maddr)
 {
+    bench_boot_tsc = rdtsc();       /* start of boot-to-first-guest-entry (bench) */
     serial_init();
     printk("xlite " XLITE_VERSION " (x86-64 PV hypervisor)\n");
     parse_boot_info(mbi_maddr);

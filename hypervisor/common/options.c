@@ -72,6 +72,7 @@ static const struct cmdline_option options[] = {
     { "dom0", CMDLINE_CUSTOM, &hv_opts.dom0_none, 0, parse_dom0 },
     { "exit_on_shutdown", CMDLINE_BOOL, &hv_opts.exit_on_shutdown, 0, NULL },
     { "crash_test", CMDLINE_CUSTOM, hv_opts.crash_test, 0, parse_crash_test },
+    { "bench", CMDLINE_BOOL, &hv_opts.bench, 0, NULL },
 };
 
 static void report(const char *msg, void *ctx)

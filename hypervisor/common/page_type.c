@@ -25,6 +25,7 @@
                      (PG_AVAIL_HIGH & ~PG_GNTTAB) | PG_NX)
 #define PG_UPPER_OK (PG_P | PG_RW | PG_U | PG_A | PG_D | PG_AVAIL | PG_ADDR | \
                      PG_AVAIL_HIGH | PG_NX)
+#define PG_GNT_IGNORE   (PG_A | PG_D)   /* may differ when a grant PTE is compared */
 
 struct pt_op {
     const struct pt_env *env;
@@ -77,6 +78,12 @@ static uint64_t *entries_of(const struct pt_op *op, const struct frame *f)
 static mfn_t entry_mfn(uint64_t e)
 {
     return (e & PG_ADDR) >> PAGE_SHIFT;
+}
+
+/* A present L1 entry carrying the hypervisor's grant-mapping marker. */
+static bool is_grant_l1e(uint64_t e)
+{
+    return (e & (PG_P | PG_GNTTAB)) == (PG_P | PG_GNTTAB);
 }
 
 /* The descriptor of a RAM frame (in the table, neither free nor reserved), or NULL. */
@@ -406,8 +413,9 @@ static uint64_t store_entry(uint64_t *slot, uint64_t val, bool preserve_ad)
     return old;
 }
 
-/* Entry update on validated table f. Refuses (-XEN_EINVAL) a table being torn down and
- * the hypervisor's L4 slots; otherwise per get_entry_refs. */
+/* Entry update on validated table f. Refuses (-XEN_EINVAL) a table being torn down,
+ * the hypervisor's L4 slots and an L1 slot holding a grant mapping (only the grant
+ * table interface removes those); otherwise per get_entry_refs. */
 static int mod_table_entry(struct pt_op *op, struct frame *f, unsigned int index,
                            uint64_t val, uint16_t pg_owner, unsigned int flags)
 {
@@ -416,6 +424,9 @@ static int mod_table_entry(struct pt_op *op, struct frame *f, unsigned int index
     int rc;
 
     if (!(f->flags & FRAME_F_VALIDATED) || hv_slot(level, index))
+        return -XEN_EINVAL;
+    if (level == 1 && is_grant_l1e(__atomic_load_n(&entries_of(op, f)[index],
+                                                   __ATOMIC_RELAXED)))
         return -XEN_EINVAL;
     if (val & PG_P) {
         rc = get_entry_refs(op, level, val, level == 1 ? pg_owner : f->owner, f);
@@ -525,6 +536,23 @@ int pt_set_baseptr(const struct pt_env *env, uint16_t owner, mfn_t *baseptr,
     return 0;
 }
 
+/* Drops f's pin and, if it is a validated table, what its entries hold (for
+ * pt_domain_relinquish and pt_orphan_frame). */
+static void relinquish_frame(struct pt_op *op, struct frame *f)
+{
+    if (f->flags & FRAME_F_PINNED) {
+        f->flags &= (uint8_t)~FRAME_F_PINNED;
+        put_type(op, f);
+        put_general(f);
+        drain(op);
+    }
+    if (f->flags & FRAME_F_VALIDATED) {
+        f->flags &= (uint8_t)~FRAME_F_VALIDATED;
+        release_entries(op, f, level_of(f->type));
+        drain(op);
+    }
+}
+
 /* Per page_type.h. A table still referenced after its own teardown (e.g. by a linear
  * entry of a table torn down later) keeps its type with VALIDATED clear until those
  * refs go; get_type refuses to hand out new refs to it meanwhile. */
@@ -541,17 +569,7 @@ uint64_t pt_domain_relinquish(const struct pt_env *env, uint16_t owner)
 
         if (f->owner != owner || (f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)))
             continue;
-        if (f->flags & FRAME_F_PINNED) {
-            f->flags &= (uint8_t)~FRAME_F_PINNED;
-            put_type(&op, f);
-            put_general(f);
-            drain(&op);
-        }
-        if (f->flags & FRAME_F_VALIDATED) {
-            f->flags &= (uint8_t)~FRAME_F_VALIDATED;
-            release_entries(&op, f, level_of(f->type));
-            drain(&op);
-        }
+        relinquish_frame(&op, f);
     }
     for (i = 0; i < op.fa->nr_frames; i++) {
         const struct frame *f = &op.fa->table[i];
@@ -561,6 +579,127 @@ uint64_t pt_domain_relinquish(const struct pt_env *env, uint16_t owner)
             busy++;
     }
     return busy;
+}
+
+/* ---------------------------------------------------------------- grant mappings */
+
+/* The descriptor of a validated L1 owned by owner, or NULL. */
+static struct frame *live_l1(const struct pt_op *op, uint16_t owner, mfn_t mfn)
+{
+    struct frame *f = owned_frame(op, owner, mfn);
+
+    return f != NULL && f->type == FRAME_TYPE_L1 && f->type_count > 0 &&
+           (f->flags & FRAME_F_VALIDATED) ? f : NULL;
+}
+
+/* Per page_type.h. */
+int pt_install_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
+                         unsigned int index, uint16_t frame_owner, mfn_t frame, bool rw)
+{
+    struct pt_op op;
+    struct frame *f, *t;
+    uint64_t *slot, old;
+    int rc;
+
+    if (!op_init(&op, env) || index >= PT_ENTRIES ||
+        (f = live_l1(&op, l1_owner, l1)) == NULL ||
+        (t = owned_frame(&op, frame_owner, frame)) == NULL)
+        return -XEN_EINVAL;
+    slot = &entries_of(&op, f)[index];
+    if (is_grant_l1e(__atomic_load_n(slot, __ATOMIC_RELAXED)))
+        return -XEN_EINVAL;
+    if ((rc = get_general(t)) != 0)
+        return rc;
+    if (rw && get_type(&op, t, FRAME_TYPE_WRITABLE) != 0) {
+        put_general(t);
+        return -XEN_EBUSY;
+    }
+    old = store_entry(slot, pt_grant_l1e(frame, rw), false);
+    put_entries(&op, f, 1, &old, 1);
+    drain(&op);
+    return 0;
+}
+
+/* Per page_type.h. */
+int pt_remove_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
+                        unsigned int index, mfn_t frame, bool rw, mfn_t new_l1,
+                        unsigned int new_index)
+{
+    struct pt_op op;
+    struct frame *f, *n = NULL;
+    uint64_t *slot, e, repl = 0;
+
+    if (!op_init(&op, env) || index >= PT_ENTRIES ||
+        (f = live_l1(&op, l1_owner, l1)) == NULL)
+        return -XEN_EINVAL;
+    slot = &entries_of(&op, f)[index];
+    e = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    if ((e & ~PG_GNT_IGNORE) != (pt_grant_l1e(frame, rw) & ~PG_GNT_IGNORE))
+        return -XEN_EINVAL;
+    if (new_l1 != INVALID_MFN) {
+        if (new_index >= PT_ENTRIES || (n = live_l1(&op, l1_owner, new_l1)) == NULL ||
+            (n == f && new_index == index))
+            return -XEN_EINVAL;
+        /* The entry moves with its references: both tables are validated L1s of the
+         * same owner, so nothing is counted twice or lost. */
+        repl = store_entry(&entries_of(&op, n)[new_index], 0, false);
+    }
+    e = store_entry(slot, repl, false);
+    put_entries(&op, f, 1, &e, 1);
+    drain(&op);
+    return 0;
+}
+
+/* Per page_type.h. */
+uint64_t pt_strip_grant_l1es(const struct pt_env *env, uint16_t owner)
+{
+    struct pt_op op;
+    uint64_t removed = 0;
+    mfn_t i;
+
+    if (!op_init(&op, env))
+        return 0;
+    for (i = 0; i < op.fa->nr_frames; i++) {
+        struct frame *f = &op.fa->table[i];
+        uint64_t *e;
+        unsigned int k;
+
+        if (f->owner != owner || (f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)) ||
+            f->type != FRAME_TYPE_L1 || !(f->flags & FRAME_F_VALIDATED))
+            continue;
+        e = entries_of(&op, f);
+        for (k = 0; k < PT_ENTRIES; k++) {
+            uint64_t old;
+
+            if (!is_grant_l1e(__atomic_load_n(&e[k], __ATOMIC_RELAXED)))
+                continue;
+            old = store_entry(&e[k], 0, false);
+            put_entries(&op, f, 1, &old, 1);
+            removed++;
+        }
+        drain(&op);
+    }
+    return removed;
+}
+
+/* Per page_type.h. */
+int pt_orphan_frame(const struct pt_env *env, uint16_t owner, mfn_t mfn,
+                    uint16_t new_owner)
+{
+    struct pt_op op;
+    struct frame *f;
+
+    if (!op_init(&op, env) || (f = owned_frame(&op, owner, mfn)) == NULL)
+        return -XEN_EINVAL;
+    relinquish_frame(&op, f);
+    f->owner = new_owner;
+    return 0;
+}
+
+/* A present entry is exactly what pt_install_grant_l1e writes (A/D aside). */
+static bool grant_l1e_shaped(uint64_t e)
+{
+    return (e & ~(PG_ADDR | PG_RW | PG_GNT_IGNORE)) == (PT_GNT_L1E_FLAGS & ~PG_GNT_IGNORE);
 }
 
 /* Sets *rep and returns -code. */
@@ -599,7 +738,8 @@ static int check_entry(const struct pt_op *op, const struct frame *f, unsigned i
     const struct frame *t;
     size_t ti;
 
-    if (bad_bits(op->env, level, e) != 0 || !(e & PG_U))
+    if (level == 1 && (e & PG_GNTTAB) ? !grant_l1e_shaped(e)
+                                      : bad_bits(op->env, level, e) != 0 || !(e & PG_U))
         return report(rep, PTCHK_ENTRY_BITS, m, i);
     t = ram_frame(op, entry_mfn(e));
     if (t == NULL || (level > 1 && t->owner != f->owner))

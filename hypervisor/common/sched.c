@@ -1,4 +1,5 @@
 /* Weighted fair scheduling of vCPUs (see sched.h) and their runstate accounting. */
+#include "event_channel.h"
 #include "irq.h"
 #include "lib.h"
 #include "percpu.h"
@@ -44,8 +45,12 @@ static uint64_t min_vruntime(const struct vcpu *skip)
     return min;
 }
 
+/* Bill v for the time it has been running (only while it is RUNSTATE_running, so a
+ * sleep is never billed as run time). */
 static void account(struct vcpu *v, uint64_t now)
 {
+    if (v->runstate.state != RUNSTATE_running)
+        return;
     uint64_t ran = now > v->run_start ? now - v->run_start : 0;
     unsigned int weight = v->domain->weight ? v->domain->weight : SCHED_DEFAULT_WEIGHT;
 
@@ -109,13 +114,21 @@ void sched_domain_stopped(struct domain *d)
         arch_vcpu_leave(v);
 }
 
+void sched_sleep(struct vcpu *v)
+{
+    uint64_t now = now_ns();
+
+    account(v, now);
+    v->blocked = true;
+    runstate_set(v, RUNSTATE_blocked, now);
+}
+
 void sched_block(struct vcpu *v)
 {
     v->vcpu_info->evtchn_upcall_mask = 0;
     if (v->vcpu_info->evtchn_upcall_pending)
         return;                               /* an event is already deliverable */
-    v->blocked = true;
-    runstate_set(v, RUNSTATE_blocked, now_ns());
+    sched_sleep(v);
 }
 
 void sched_yield(struct vcpu *v)
@@ -146,14 +159,17 @@ void vcpu_wake(struct vcpu *v)
         return;
     v->blocked = false;
     uint64_t now = now_ns();
+    struct vcpu *running = current_vcpu();
+    if (running && running != v)
+        account(running, now);                /* compare against up-to-date credit */
     runstate_set(v, RUNSTATE_runnable, now);
     /* No banked credit: at most one slice behind the others. */
     uint64_t min = min_vruntime(v);
     if (min != UINT64_MAX && min > SCHED_SLICE_NS && v->vruntime < min - SCHED_SLICE_NS)
         v->vruntime = min - SCHED_SLICE_NS;
-    struct vcpu *cur = current_vcpu();
-    if (!cur || !vcpu_runnable(cur) || v->vruntime < cur->vruntime)
-        need_resched = true;
+    /* Let the scheduler decide at the next exit: it bills the current vCPU, picks the
+     * least-served one and starts a time slice now that two want the CPU. */
+    need_resched = true;
 }
 
 void vcpu_set_online(struct vcpu *v, bool online)
@@ -185,5 +201,6 @@ void sched_slice_expired(void)
 
 void vcpu_raise_virq_timer(struct vcpu *v)
 {
-    vcpu_kick_event(v);
+    if (!evtchn_send_vcpu_virq(v, VIRQ_TIMER))
+        evtchn_kick(v);                       /* no port bound: a bare upcall */
 }

@@ -1,11 +1,11 @@
-/* sched_op (hypercall 29): yield, block, shutdown, poll and remote shutdown.
- * There are no timers or event channels yet, so nothing ever sleeps here: block and
- * poll return at once wherever Xen would sleep, which guests see as an early wake-up
- * (they loop on their own condition). The scheduler issue adds real blocking. */
+/* sched_op (hypercall 29): yield, block, shutdown, poll and remote shutdown. Block
+ * and poll put the vCPU to sleep (see sched.h and event_channel.h); the hypercall
+ * returns 0 when it runs again. */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "domain.h"
+#include "event_channel.h"
 #include "guest_access.h"
 #include "hypercalls.h"
 #include "percpu.h"
@@ -45,24 +45,17 @@ static long sched_shutdown(struct domain *d, uint64_t arg)
     return 0;
 }
 
-/* Whether polling `port` ends the poll: < 0 an error, > 0 the port is pending, 0 keep
- * waiting. No event channel exists yet, so no port is allocated: -EINVAL, Xen's answer
- * for a port that is not in use. The event-channel issue replaces this. */
-static long poll_port(const struct domain *d, evtchn_port_t port)
-{
-    (void)d;
-    (void)port;
-    return -XEN_EINVAL;
-}
-
 /* Refuses more than 128 ports (-EINVAL), an unreadable argument or port array
- * (-EFAULT) and ports not in use (-EINVAL). Returns 0 at once if an upcall is
- * deliverable or a listed port is pending. Where Xen would sleep until a port fires
- * or the timeout passes (including nr_ports == 0, which waits for any event), xlite
- * returns 0 immediately: an early wake-up, allowed by the interface. */
+ * (-EFAULT) and, in list order, ports not in use (-EINVAL). Returns 0 at once if an
+ * upcall is deliverable or a listed port is pending (its mask does not matter).
+ * Otherwise the vCPU sleeps, events still masked as they were, until a listed port
+ * becomes pending (with nr_ports == 0: any port of the domain), an event is kicked
+ * at it, or system time reaches `timeout` (absolute ns; 0 = none; already past:
+ * no sleep); then the hypercall returns 0. */
 static long sched_poll(struct vcpu *v, uint64_t arg)
 {
     struct sched_poll p;
+    evtchn_port_t list[XLITE_SCHEDOP_POLL_MAX_PORTS];
 
     if (copy_from_guest(&p, arg, sizeof(p)))
         return -XEN_EFAULT;
@@ -74,13 +67,13 @@ static long sched_poll(struct vcpu *v, uint64_t arg)
     if (events_deliverable(v))
         return 0;
     for (uint32_t i = 0; i < p.nr_ports; i++) {
-        evtchn_port_t port;
-        if (copy_from_guest(&port, ports + i * sizeof(port), sizeof(port)))
+        if (copy_from_guest(&list[i], ports + i * sizeof(list[i]), sizeof(list[i])))
             return -XEN_EFAULT;
-        long rc = poll_port(v->domain, port);
+        long rc = evtchn_poll_port(v->domain, list[i]);
         if (rc)
             return rc > 0 ? 0 : rc;
     }
+    evtchn_poll_block(v, list, p.nr_ports, p.timeout);
     return 0;
 }
 

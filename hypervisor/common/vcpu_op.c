@@ -106,7 +106,6 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
         uint64_t now = now_ns();
         if (now > rs.state_entry_time)           /* include the current state so far */
             rs.time[rs.state] += now - rs.state_entry_time;
-        rs.state_entry_time = now;
         return copy_to_guest(arg, &rs, sizeof(rs)) ? -XEN_EFAULT : 0;
     }
     case VCPUOP_set_singleshot_timer:

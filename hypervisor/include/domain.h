@@ -119,6 +119,10 @@ mfn_t domain_alloc_frame(struct domain *d);
  * its shared_info page (-EINVAL), and one still referenced (-EBUSY). */
 int domain_free_frame(struct domain *d, mfn_t mfn);
 
+/* Free the frames of dead domains whose last outside reference has gone. Cheap when
+ * there are none; called after anything that may drop such a reference. */
+void domain_reap_orphans(void);
+
 /* Stop the domain for `reason` (SHUTDOWN_*): print it, release every frame and
  * reference, and schedule someone else. Safe from any hypercall or trap path. */
 void domain_shutdown(struct domain *d, unsigned int reason);

@@ -19,6 +19,7 @@ typedef uint64_t mfn_t;
 /* Owner ids share Xen's domid space. */
 #define FRAME_OWNER_XEN     0x7FF2      /* DOMID_XEN: the hypervisor's own frames */
 #define FRAME_OWNER_NONE    0x7FF4      /* DOMID_INVALID: free or never usable */
+#define FRAME_OWNER_ORPHAN  0x7FF6      /* its domain died while another still mapped it */
 
 enum frame_type {
     FRAME_TYPE_NONE = 0,

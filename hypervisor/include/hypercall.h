@@ -28,4 +28,7 @@ long hypercall_create_continuation(unsigned long nr, uint64_t a0, uint64_t a1, u
 /* Name for logs, or NULL. */
 const char *hypercall_name(unsigned long nr);
 
+/* With the `bench` option: print calls and cycles per hypercall (debug key 'p'). */
+void hypercall_profile_show(void);
+
 #endif

@@ -12,9 +12,13 @@ struct hv_options {
     bool dom0_none;         /* dom0=none: no dom0, only boot-time domains (domU modules) */
     bool exit_on_shutdown;  /* end QEMU via isa-debug-exit when nothing is left to run */
     char crash_test[8];     /* debug: trigger a hypervisor fault (pf, ud, gp, de) */
+    bool bench;             /* print "bench ..." figures, count cycles per hypercall */
 };
 
 extern struct hv_options hv_opts;
+
+/* TSC read first thing in start_xlite (common/main.c), for the bench figures. */
+extern uint64_t bench_boot_tsc;
 
 /* The hypervisor's command line as the boot loader gave it. */
 const char *hv_cmdline(void);

@@ -26,8 +26,18 @@
  *        a self-map (the entry points at its own table) holds no refs at all, so a
  *        table never keeps itself alive. Linear entries must be read-only.
  *  - A pin (FRAME_F_PINNED) holds one general + one type ref; so does a baseptr (CR3)
- *    and any hold the hypervisor takes with pt_get_page_and_type (GDT frames, grant
- *    mappings, shared frames).
+ *    and any hold the hypervisor takes with pt_get_page_and_type (GDT frames, device
+ *    halves of grant mappings, grant-table frames).
+ *  - Grant mappings (host half): an L1 entry written by pt_install_grant_l1e, value
+ *    pt_grant_l1e(frame, rw) = frame | P|A|D|U|NX|PG_GNTTAB (+RW). It holds the same
+ *    refs as any L1e (general + WRITABLE type if RW) but on a frame of the granting
+ *    domain, usually another one. Guests can neither write such an entry (PG_GNTTAB is
+ *    refused) nor overwrite or clear one (pt_mod_entry -> -XEN_EINVAL); only
+ *    pt_remove_grant_l1e (unmap, unmap_and_replace) and pt_strip_grant_l1es (teardown)
+ *    take it away. Devalidating its L1 drops its refs like any entry's (the grant
+ *    layer's maptrack then still names a mapping that is gone: it is released at
+ *    unmap or teardown without touching refs), and a table holding a present grant
+ *    entry never validates again (PG_GNTTAB), so a stale copy stays inert.
  *  - Linear entries between distinct tables can form cycles (A -> B -> A) that keep
  *    both alive after everything else let go, as in Xen; the guest breaks them by
  *    rewriting an entry, pt_domain_relinquish breaks them at destruction.
@@ -37,7 +47,9 @@
  *    PWT, PCD, PAT/PS (bit 7: no superpages, no PAT), G above L1 -> -XEN_EINVAL, for
  *    every domain (nothing here maps MMIO, so cache attributes have no legitimate use
  *    and would only create attribute aliases of RAM). L1 bit 62 (PG_GNTTAB) is
- *    reserved for the hypervisor's grant-mapping marker -> -XEN_EINVAL.
+ *    reserved for the hypervisor's grant-mapping marker -> -XEN_EINVAL (also when
+ *    validating a table: a present grant entry in a frame being validated is
+ *    refused), and an L1 slot holding a grant mapping cannot be rewritten.
  *  - Address bits at or above env->paddr_bits (MAXPHYADDR) -> -XEN_EINVAL.
  *  - L1e target: outside the frame table or FRAME_F_RESERVED (not guest RAM: MMIO,
  *    hypervisor) -> -XEN_EPERM; free, or not owned by pg_owner -> -XEN_EINVAL; RW onto a
@@ -53,8 +65,9 @@
  * U bit: the guest kernel runs in ring 3, so the hypervisor sets U on every present
  * entry it accepts, at every level (on validation and on pt_mod_entry). Nothing else
  * is added: no software marker for "guest supervisor" pages (the distinction cannot
- * be enforced in hardware anyway), never NX or bits 52-62. A guest that reads an entry
- * back and writes it unchanged is accepted (U is an allowed flag). L1 G bits are kept
+ * be enforced in hardware anyway), never NX or bits 52-62 (grant entries, which the
+ * hypervisor writes itself, aside). A guest that reads an entry back and writes it
+ * unchanged is accepted (U is an allowed flag). L1 G bits are kept
  * as written: the hypervisor must flush global TLB entries when it switches between
  * domains (CR4.PGE toggle), or a guest's global mappings would survive into another.
  *
@@ -151,6 +164,14 @@ struct pt_check_report {
     uint32_t expected, actual;  /* for PTCHK_COUNT / PTCHK_TYPE_COUNT */
 };
 
+/* Flags of a grant-mapping L1 entry (RW added for a writable mapping). */
+#define PT_GNT_L1E_FLAGS    (PG_P | PG_A | PG_D | PG_U | PG_NX | PG_GNTTAB)
+
+static inline uint64_t pt_grant_l1e(mfn_t frame, bool rw)
+{
+    return ((frame << PAGE_SHIFT) & PG_ADDR) | PT_GNT_L1E_FLAGS | (rw ? PG_RW : 0);
+}
+
 /* General ref on a RAM frame owned by owner. Refuses (-XEN_EINVAL) a frame outside the
  * table, free, reserved, foreign, or whose count is at its limit. */
 int pt_get_page(const struct pt_env *env, uint16_t owner, mfn_t mfn);
@@ -215,6 +236,43 @@ int pt_set_baseptr(const struct pt_env *env, uint16_t owner, mfn_t *baseptr,
  * references them (another domain's foreign L1 mappings, a hold). Returns the number
  * of owner's frames still referenced (0: all can be freed). Refuses nothing. */
 uint64_t pt_domain_relinquish(const struct pt_env *env, uint16_t owner);
+
+/* Grant mappings. Host half of map_grant_ref: entry `index` of l1 (a validated L1
+ * owned by l1_owner: the mapping domain) becomes pt_grant_l1e(frame, rw), taking a
+ * general ref on frame (which frame_owner, the granting domain, must own) and a
+ * WRITABLE type ref if rw; then the entry it replaces releases its refs (a present
+ * ordinary entry is replaced, as Xen does for a grant mapped over a mapped VA).
+ * Refuses with -XEN_EINVAL: l1 not a validated L1 of l1_owner, index > 511, frame not
+ * RAM owned by frame_owner, count at its limit, a grant entry already in the slot;
+ * -XEN_EBUSY: rw onto a frame typed other than WRITABLE (a page table, a GDT page).
+ * A refused call changes nothing. */
+int pt_install_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
+                         unsigned int index, uint16_t frame_owner, mfn_t frame, bool rw);
+
+/* Unmap of a host half: entry `index` of l1 (a validated L1 of l1_owner) must be
+ * exactly pt_grant_l1e(frame, rw) (A/D aside) and drops exactly those refs. The slot
+ * becomes 0, or, with new_l1 != INVALID_MFN (unmap_and_replace), the value of entry
+ * new_index of new_l1 (another slot of a validated L1 of l1_owner), which becomes 0:
+ * that entry moves with its refs, whatever it is (even another grant entry: XSA-234).
+ * Refuses with -XEN_EINVAL (changing nothing): a table that is not a validated L1 of
+ * l1_owner, an index > 511, an entry that is not that grant mapping, new slot ==
+ * old slot. */
+int pt_remove_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
+                        unsigned int index, mfn_t frame, bool rw, mfn_t new_l1,
+                        unsigned int new_index);
+
+/* Domain teardown of a mapping domain, before its tables go: clears every present
+ * grant entry in the validated L1s owner owns, dropping their refs. Returns how many
+ * it cleared. Refuses nothing. */
+uint64_t pt_strip_grant_l1es(const struct pt_env *env, uint16_t owner);
+
+/* Domain teardown of a granting domain whose frame others still map: unpins mfn and
+ * releases what its entries hold if it is a validated table (as pt_domain_relinquish
+ * would), then gives it to new_owner (the hypervisor), so that owner's relinquish and
+ * frame release skip it; the refs of the mappings stay, and the grant layer frees it
+ * once they are gone. Refuses (-XEN_EINVAL) a frame that is not RAM owned by owner. */
+int pt_orphan_frame(const struct pt_env *env, uint16_t owner, mfn_t mfn,
+                    uint16_t new_owner);
 
 /* Recomputes every frame's count and type_count from scratch (validated tables'
  * entries, pins, holds) and checks the invariants above; scratch holds 2 * nr_frames

@@ -24,6 +24,8 @@ struct vcpu *sched_schedule(struct vcpu *prev);
  * the hypervisor's page tables are loaded). */
 void sched_domain_stopped(struct domain *d);
 
+/* Put v to sleep until vcpu_wake (events stay as they are: SCHEDOP_poll). */
+void sched_sleep(struct vcpu *v);
 /* SCHEDOP_block: unmask events; sleep unless an event is already pending. */
 void sched_block(struct vcpu *v);
 /* SCHEDOP_yield: let every other runnable vCPU run before v runs again. */

@@ -139,8 +139,15 @@ static const char *oracle_entry(struct ptf *x, mfn_t m, unsigned int level,
     struct frame *tf = frame_of(&x->fa, t), *f = frame_of(&x->fa, m);
     size_t ti;
 
-    if ((e & refused_bits(x, level)) || !(e & PG_U))
+    if (level == 1 && (e & (1ull << 62))) {
+        /* A grant mapping: exactly P U NX, bit 62 and A D, RW optional. */
+        uint64_t must = PG_P | PG_U | (1ull << 63) | (1ull << 62);
+
+        if ((e & ~(0x000FFFFFFFFFF000ull | PG_RW | PG_A | PG_D)) != must)
+            return complain(x, "grant entry of the wrong shape", m, i);
+    } else if ((e & refused_bits(x, level)) || !(e & PG_U)) {
         return complain(x, "entry with refused bits or without U", m, i);
+    }
     if (tf == NULL || !allocated(tf))
         return complain(x, "entry onto non-RAM", m, i);
     if (level > 1 && t == m)        /* self-map: read-only, holds nothing */

@@ -20,7 +20,9 @@
     X(x86_insn)          \
     X(page_type)         \
     X(timer_queue)       \
-    X(domu_config)
+    X(domu_config)       \
+    X(evtchn_ports)      \
+    X(grant_table)
 
 #define UNIT_DECLARE_SUITE(name) Suite *name##_suite(void);
 UNIT_SUITES(UNIT_DECLARE_SUITE)

@@ -978,6 +978,255 @@ START_TEST(leaked_hold_after_relinquish)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- grant mappings */
+
+#define GNT(m, rw) pt_grant_l1e((m), (rw))
+
+START_TEST(grant_install_and_remove)
+{
+    struct ptf_tree t;
+    struct ptf_snap s;
+    mfn_t f, g, p;
+
+    ptf_init(&X, 256);
+    pinned_tree(&t);
+    f = ptf_alloc(&X, D2);                  /* granted writable */
+    g = ptf_alloc(&X, D2);                  /* granted read-only */
+    p = ptf_alloc(&X, D2);                  /* one of D2's page tables */
+    ck_assert_int_eq(pt_pin(ENV, D2, p, 1), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, f, true), 0);
+    ck_assert_uint_eq(pg(t.l1)[20], PTE(f, PG_P | PG_RW | PG_A | PG_D | PG_U) | PG_NX |
+                                    PG_GNTTAB);
+    expect_frame(f, 1, 1, FRAME_TYPE_WRITABLE, 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 21, D2, g, false), 0);
+    expect_frame(g, 1, 0, FRAME_TYPE_NONE, 0);
+    /* Read-only onto a page table is fine, writable is not. */
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 22, D2, p, false), 0);
+    expect_frame(p, 2, 1, FRAME_TYPE_L1, PINNED);
+    expect_consistent(NULL, 0);
+    ptf_snap_take(&X, &s);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D2, p, true), -XEN_EBUSY);
+    /* Refusals: wrong frame owner, not a validated L1 of the mapper, bad index, a
+     * grant already in the slot. */
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D1, f, true), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l2, 23, D2, f, true), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D2, t.l1, 23, D2, f, true), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, p, 23, D2, f, true), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.data[1], 23, D2, f, true), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 512, D2, f, true), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, g, false), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D2, PTF_BASE + 1, false),
+                     -XEN_EINVAL);
+    ck_assert_uint_eq(pg(t.l1)[23], 0);
+    ck_assert_uint_eq(ptf_snap_diff(&X, &s, 1), INVALID_MFN);
+    /* The guest can neither overwrite nor clear a grant entry, nor write one. */
+    ck_assert_int_eq(MOD(t.l1, 20, 0), -XEN_EINVAL);
+    ck_assert_int_eq(MOD(t.l1, 20, PTE(t.data[3], F_L1RO)), -XEN_EINVAL);
+    ck_assert_int_eq(MOD(t.l1, 20, pg(t.l1)[20]), -XEN_EINVAL);           /* write-back */
+    ck_assert_int_eq(pt_mod_entry(ENV, D1, D1, t.l1, 20, 0, PT_MOD_PRESERVE_AD), -XEN_EINVAL);
+    ck_assert_int_eq(MOD(t.l1, 24, GNT(t.data[3], false)), -XEN_EINVAL);
+    ck_assert_uint_eq(ptf_snap_diff(&X, &s, 1), INVALID_MFN);
+    ptf_snap_free(&s);
+    /* XSA-224: the frame's writable grant keeps it from becoming a table. */
+    ck_assert_int_eq(pt_pin(ENV, D2, f, 1), -XEN_EINVAL);
+    /* A grant mapped over an ordinary entry replaces it and drops its refs. */
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 0, D2, g, false), 0);
+    expect_frame(t.data[0], 0, 0, FRAME_TYPE_WRITABLE, 0);
+    expect_frame(g, 2, 0, FRAME_TYPE_NONE, 0);
+    expect_consistent(NULL, 0);
+    /* Removal must name exactly the grant entry in the slot. */
+    ptf_snap_take(&X, &s);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 20, f, false, INVALID_MFN, 0),
+                     -XEN_EINVAL);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 20, g, true, INVALID_MFN, 0),
+                     -XEN_EINVAL);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 19, f, true, INVALID_MFN, 0),
+                     -XEN_EINVAL);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D2, t.l1, 20, f, true, INVALID_MFN, 0),
+                     -XEN_EINVAL);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 512, f, true, INVALID_MFN, 0),
+                     -XEN_EINVAL);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 20, f, true, t.l1, 20),
+                     -XEN_EINVAL);                                  /* same slot */
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 20, f, true, t.l2, 3),
+                     -XEN_EINVAL);                                  /* not an L1 */
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 3, t.data[3], true, INVALID_MFN, 0),
+                     -XEN_EINVAL);                                  /* ordinary entry */
+    ck_assert_uint_eq(ptf_snap_diff(&X, &s, 1), INVALID_MFN);
+    ptf_snap_free(&s);
+    /* Hardware-set A/D (already there) and a correct removal. */
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 20, f, true, INVALID_MFN, 0), 0);
+    ck_assert_uint_eq(pg(t.l1)[20], 0);
+    expect_frame(f, 0, 0, FRAME_TYPE_WRITABLE, 0);
+    ck_assert_int_eq(pt_pin(ENV, D2, f, 1), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 21, g, false, INVALID_MFN, 0), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 22, p, false, INVALID_MFN, 0), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 0, g, false, INVALID_MFN, 0), 0);
+    expect_frame(g, 0, 0, FRAME_TYPE_NONE, 0);
+    expect_frame(p, 1, 1, FRAME_TYPE_L1, PINNED);
+    expect_consistent(NULL, 0);
+    ptf_fini(&X);
+}
+END_TEST
+
+/* XSA-234: unmap_and_replace of a read-only grant at 8K with the PTE at 4K, which is
+ * a writable grant: the writable entry moves with its refs, the read-only one goes. */
+START_TEST(grant_replace_moves_entry)
+{
+    struct ptf_tree t;
+    mfn_t f1, f2, l1b;
+
+    ptf_init(&X, 256);
+    pinned_tree(&t);
+    f1 = ptf_alloc(&X, D2);
+    f2 = ptf_alloc(&X, D2);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 1, D2, f1, true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 2, D2, f2, false), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 2, f2, false, t.l1, 1), 0);
+    ck_assert_uint_eq(pg(t.l1)[1], 0);
+    ck_assert_uint_eq(pg(t.l1)[2], GNT(f1, true));
+    expect_frame(f1, 1, 1, FRAME_TYPE_WRITABLE, 0);
+    expect_frame(f2, 0, 0, FRAME_TYPE_NONE, 0);
+    expect_consistent(NULL, 0);
+    /* 4K now holds an ordinary read-only mapping: "unmapping" f1 there fails. */
+    ck_assert_int_eq(MOD(t.l1, 1, PTE(t.data[1], F_L1RO)), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 1, f1, true, INVALID_MFN, 0),
+                     -XEN_EINVAL);
+    ck_assert_int_eq(pt_pin(ENV, D2, f1, 1), -XEN_EINVAL);
+    /* An ordinary entry moves too, into another L1, without changing counts. */
+    l1b = ptf_alloc(&X, D1);
+    ck_assert_int_eq(MOD(t.l2, 1, PTE(l1b, F_UPPER)), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 7, D2, f2, false), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, l1b, 7, f2, false, t.l1, 3), 0);
+    ck_assert_uint_eq(pg(l1b)[7], PTE(t.data[3], F_L1RW | PG_U));
+    ck_assert_uint_eq(pg(t.l1)[3], 0);
+    expect_frame(t.data[3], 1, 1, FRAME_TYPE_WRITABLE, 0);
+    /* A non-present new slot just clears the grant slot. */
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 8, D2, f2, false), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, l1b, 8, f2, false, t.l1, 100), 0);
+    ck_assert_uint_eq(pg(l1b)[8], 0);
+    expect_consistent(NULL, 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 2, f1, true, INVALID_MFN, 0), 0);
+    ck_assert_int_eq(pt_pin(ENV, D2, f1, 1), 0);
+    expect_consistent(NULL, 0);
+    ptf_fini(&X);
+}
+END_TEST
+
+START_TEST(grant_devalidation_and_teardown)
+{
+    struct ptf_tree t;
+    mfn_t f, g, l1b;
+    uint64_t e;
+
+    ptf_init(&X, 256);
+    pinned_tree(&t);
+    f = ptf_alloc(&X, D2);
+    g = ptf_alloc(&X, D2);
+    /* Unhooking the L1 drops the grant entry's refs like any entry's... */
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 40, D2, f, true), 0);
+    e = pg(t.l1)[40];
+    ck_assert_int_eq(MOD(t.l2, 0, 0), 0);
+    expect_frame(f, 0, 0, FRAME_TYPE_WRITABLE, 0);
+    ck_assert_uint_eq(pg(t.l1)[40], e);             /* stale and inert */
+    expect_consistent(NULL, 0);
+    /* ...and the table does not validate again while the stale entry is there. */
+    ck_assert_int_eq(MOD(t.l2, 0, PTE(t.l1, F_UPPER)), -XEN_EINVAL);
+    ck_assert_int_eq(pt_pin(ENV, D1, t.l1, 1), -XEN_EINVAL);
+    ck_assert_int_eq(MOD(t.l1, 40, 0), 0);          /* plain data now */
+    ck_assert_int_eq(MOD(t.l2, 0, PTE(t.l1, F_UPPER)), 0);
+    expect_frame(f, 0, 0, FRAME_TYPE_WRITABLE, 0);
+    expect_consistent(NULL, 0);
+    /* Strip: every grant entry of the domain's validated L1s. */
+    l1b = ptf_alloc(&X, D1);
+    ck_assert_int_eq(MOD(t.l2, 1, PTE(l1b, F_UPPER)), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 41, D2, f, true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 42, D2, f, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 0, D2, g, true), 0);
+    expect_frame(f, 2, 1, FRAME_TYPE_WRITABLE, 0);
+    ck_assert_uint_eq(pt_strip_grant_l1es(ENV, D2), 0);
+    ck_assert_uint_eq(pt_strip_grant_l1es(ENV, D1), 3);
+    ck_assert_uint_eq(pg(t.l1)[41] | pg(t.l1)[42] | pg(l1b)[0], 0);
+    expect_frame(f, 0, 0, FRAME_TYPE_WRITABLE, 0);
+    expect_frame(g, 0, 0, FRAME_TYPE_WRITABLE, 0);
+    ck_assert_uint_eq(pg(t.l1)[0], PTE(t.data[0], F_L1RW | PG_U));  /* others stay */
+    expect_consistent(NULL, 0);
+    /* The mapping domain dies with grant entries in place: their refs go too. */
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 43, D2, f, true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 1, D2, g, false), 0);
+    ck_assert_uint_eq(pt_domain_relinquish(ENV, D1), 0);
+    expect_frame(f, 0, 0, FRAME_TYPE_WRITABLE, 0);
+    expect_frame(g, 0, 0, FRAME_TYPE_WRITABLE, 0);
+    expect_released(D1);
+    expect_consistent(NULL, 0);
+    free_all(D1);
+    ptf_fini(&X);
+}
+END_TEST
+
+/* The granting domain dies while D1 maps its frames: a data frame and a pinned table
+ * (read-only). They become the hypervisor's, its teardown skips them, and they are
+ * free once the mappings go. */
+START_TEST(grant_orphan_frames)
+{
+    struct ptf_tree t, t2;
+    mfn_t p;
+
+    ptf_init(&X, 256);
+    pinned_tree(&t);
+    ptf_build_tree(&X, D2, &t2);
+    ck_assert_int_eq(pt_pin(ENV, D2, t2.l4, 4), 0);
+    p = ptf_alloc(&X, D2);
+    ck_assert_int_eq(pt_pin(ENV, D2, p, 2), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 10, D2, t2.data[0], true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 11, D2, t2.l1, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 12, D2, p, false), 0);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D1, t2.data[0], FRAME_OWNER_XEN), -XEN_EINVAL);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.data[0], FRAME_OWNER_XEN), 0);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.l1, FRAME_OWNER_XEN), 0);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D2, p, FRAME_OWNER_XEN), 0);
+    expect_frame(p, 1, 0, FRAME_TYPE_L2, 0);                /* unpinned, devalidated */
+    ck_assert_uint_eq(pt_domain_relinquish(ENV, D2), 0);
+    expect_released(D2);
+    free_all(D2);
+    expect_frame(t2.data[0], 1, 1, FRAME_TYPE_WRITABLE, 0);
+    expect_frame(t2.l1, 1, 0, FRAME_TYPE_L1, 0);
+    expect_consistent(NULL, 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 10, t2.data[0], true, INVALID_MFN, 0),
+                     0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 11, t2.l1, false, INVALID_MFN, 0), 0);
+    ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 12, p, false, INVALID_MFN, 0), 0);
+    expect_released(FRAME_OWNER_XEN);
+    free_all(FRAME_OWNER_XEN);
+    expect_consistent(NULL, 0);
+    ck_assert_uint_eq(pt_domain_relinquish(ENV, D1), 0);
+    free_all(D1);
+    ck_assert_uint_eq(X.fa.nr_free, X.fa.nr_managed);
+    ptf_fini(&X);
+}
+END_TEST
+
+START_TEST(grant_check_detects_corruption)
+{
+    struct ptf_tree t;
+    mfn_t f;
+    uint64_t e;
+
+    ptf_init(&X, 256);
+    pinned_tree(&t);
+    f = ptf_alloc(&X, D2);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, f, true), 0);
+    expect_consistent(NULL, 0);
+    e = pg(t.l1)[20];
+    EXPECT_CORRUPT(pg(t.l1)[20] = e & ~PG_NX, pg(t.l1)[20] = e, PTCHK_ENTRY_BITS, t.l1);
+    EXPECT_CORRUPT(pg(t.l1)[20] = e | PG_PCD, pg(t.l1)[20] = e, PTCHK_ENTRY_BITS, t.l1);
+    EXPECT_CORRUPT(pg(t.l1)[20] = e & ~PG_U, pg(t.l1)[20] = e, PTCHK_ENTRY_BITS, t.l1);
+    EXPECT_CORRUPT(pg(t.l1)[20] = e & ~PG_RW, pg(t.l1)[20] = e, PTCHK_TYPE_COUNT, f);
+    EXPECT_CORRUPT(fr(f)->count++, fr(f)->count--, PTCHK_COUNT, f);
+    ptf_fini(&X);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- random run
  * Two domains with frame pools drive random operations (a mix of valid and invalid
  * entries at every level, pins, baseptrs, holds, frees, walks, relinquish and
@@ -994,9 +1243,10 @@ END_TEST
 #define R_VCPUS     2
 
 enum { OP_MOD, OP_WRITEBACK, OP_PIN, OP_UNPIN, OP_BASEPTR, OP_HOLD, OP_UNHOLD, OP_ALLOC,
-       OP_FREE, OP_WALK, OP_NR };
+       OP_FREE, OP_WALK, OP_GMAP, OP_GUNMAP, OP_NR };
 static const char *const op_names[OP_NR] = { "mod", "writeback", "pin", "unpin", "baseptr",
-                                             "hold", "unhold", "alloc", "free", "walk" };
+                                             "hold", "unhold", "alloc", "free", "walk",
+                                             "gntmap", "gntunmap" };
 
 struct rdom {
     uint16_t id;
@@ -1008,6 +1258,7 @@ struct rdom {
 struct rstats {
     unsigned long ok[OP_NR], fail[OP_NR], mod_rc[4], linear, relinquish, resets;
     unsigned long max_tables[5], checks;
+    unsigned long gnt_over_grant, gnt_replaced, gnt_moved, gnt_strips, gnt_stripped;
 };
 
 static struct rdom rd[2];
@@ -1033,6 +1284,11 @@ static uint32_t rnd(void)
 static uint64_t rnd64(void)
 {
     return ((uint64_t)rnd() << 32) | rnd();
+}
+
+static bool is_grant(uint64_t e)
+{
+    return (e & (PG_P | PG_GNTTAB)) == (PG_P | PG_GNTTAB);
 }
 
 static bool live_table(mfn_t m)
@@ -1205,6 +1461,10 @@ static void do_mod(unsigned int n)
     UNIT_REQUIRE(!live || rc == -XEN_EINVAL || !(level == 4 && idx >= 256 && idx < 272),
                  "op %u: hypervisor slot written", n);
     UNIT_REQUIRE(!live || rc != 0 || !refused(level, val), "op %u: refused bits accepted", n);
+    UNIT_REQUIRE(!live || level != 1 || !is_grant(old) || rc != 0,
+                 "op %u: grant entry overwritten by mmu_update", n);
+    if (live && level == 1 && is_grant(old))
+        st.gnt_over_grant++;
     if (rc != 0) {
         UNIT_REQUIRE(snap_same(), "op %u: refused mod (%d) left a trace", n, rc);
         UNIT_REQUIRE(pg(tbl)[idx] == old, "op %u: refused mod changed the entry", n);
@@ -1250,6 +1510,11 @@ static void do_writeback(unsigned int n)
     snap();
     rc = pt_mod_entry(ENV, d->id, fr(tgt)->owner, tbl, i, e, 0);
     count(OP_WRITEBACK, rc);
+    if (level == 1 && is_grant(e)) {
+        UNIT_REQUIRE(rc == -XEN_EINVAL && snap_same() && pg(tbl)[i] == e,
+                     "op %u: write-back of a grant entry not refused (%d)", n, rc);
+        return;
+    }
     UNIT_REQUIRE(rc == 0, "op %u: write-back refused (%d)", n, rc);
     UNIT_REQUIRE(snap_same() && pg(tbl)[i] == e, "op %u: write-back changed state", n);
     if (level == 1 && (e & PG_RW) && rnd() % 2) {
@@ -1467,6 +1732,125 @@ static void do_walk(unsigned int n)
     UNIT_REQUIRE(rc != 0 || (l1 == m && idx == ((va >> 12) & 511)), "op %u: walk result", n);
 }
 
+/* A grant mapping of a frame of the other domain (or its own, as self-grants are
+ * legal) into an L1 slot of d: must succeed exactly when the slot's table is a
+ * validated L1 of d without a grant there, the frame is RAM of the named owner and,
+ * for rw, can be WRITABLE. */
+static void do_gnt_map(unsigned int n)
+{
+    unsigned int dom = rnd() % 2, idx = pick_index();
+    struct rdom *d = &rd[dom], *o = &rd[rnd() % 5 ? !dom : dom];
+    mfn_t tbl = rnd() % 10 < 8 ? pick_typed(d, FRAME_TYPE_L1) : pick_pool(d);
+    mfn_t frame = rnd() % 10 ? pick_pool(o) : pick_target(dom, 1, tbl);
+    bool rw = rnd() % 2, expect;
+    uint16_t owner = rnd() % 20 ? o->id : rd[!dom].id;
+    uint64_t old;
+    const struct frame *tf;
+    int rc;
+
+    if (tbl == INVALID_MFN || frame == INVALID_MFN)
+        return;
+    old = pg(tbl)[idx];
+    tf = frame_of(&X.fa, frame);
+    expect = live_table(tbl) && fr(tbl)->type == FRAME_TYPE_L1 && !is_grant(old) &&
+             tf != NULL && !(tf->flags & (FRAME_F_FREE | FRAME_F_RESERVED)) &&
+             tf->owner == owner && tf->count < 0xFFFF0000u &&
+             (!rw || tf->type_count == 0 || tf->type == FRAME_TYPE_WRITABLE);
+    snap();
+    rc = pt_install_grant_l1e(ENV, d->id, tbl, idx, owner, frame, rw);
+    count(OP_GMAP, rc);
+    UNIT_REQUIRE(rc == 0 || rc == -XEN_EINVAL || rc == -XEN_EBUSY, "op %u: gntmap rc %d", n,
+                 rc);
+    UNIT_REQUIRE((rc == 0) == expect, "op %u: gntmap rc %d, model %d", n, rc, expect);
+    if (rc != 0) {
+        UNIT_REQUIRE(snap_same() && pg(tbl)[idx] == old, "op %u: refused gntmap left a trace",
+                     n);
+        return;
+    }
+    UNIT_REQUIRE(pg(tbl)[idx] == pt_grant_l1e(frame, rw), "op %u: gntmap stored %#llx", n,
+                 (unsigned long long)pg(tbl)[idx]);
+    if (old & PG_P)
+        st.gnt_replaced++;
+}
+
+/* Finds a grant entry in a live L1 of d: true with *tbl, *idx set. */
+static bool find_grant(const struct rdom *d, mfn_t *tbl, unsigned int *idx)
+{
+    unsigned int i, k, s = d->n ? rnd() % d->n : 0, j = rnd() % PT_ENTRIES;
+
+    for (i = 0; i < d->n; i++) {
+        mfn_t m = d->pool[(s + i) % d->n];
+
+        if (!live_table(m) || fr(m)->type != FRAME_TYPE_L1)
+            continue;
+        for (k = 0; k < PT_ENTRIES; k++)
+            if (is_grant(pg(m)[(j + k) % PT_ENTRIES])) {
+                *tbl = m;
+                *idx = (j + k) % PT_ENTRIES;
+                return true;
+            }
+    }
+    return false;
+}
+
+/* Removes a grant entry of d: with the right frame and rw it must succeed (moving
+ * another slot's entry in when asked), with anything else fail unchanged. Now and
+ * then strips all of d's grant entries instead. */
+static void do_gnt_unmap(unsigned int n)
+{
+    struct rdom *d = &rd[rnd() % 2];
+    mfn_t tbl, frame, nl1 = INVALID_MFN;
+    unsigned int idx, nidx = 0, r = rnd() % 100;
+    uint64_t e, moved = 0;
+    bool rw, right = true;
+    int rc;
+
+    if (r < 2) {
+        uint64_t k = pt_strip_grant_l1es(ENV, d->id);
+
+        st.gnt_strips++;
+        st.gnt_stripped += k;
+        UNIT_REQUIRE(!find_grant(d, &tbl, &idx), "op %u: strip left a grant entry", n);
+        return;
+    }
+    if (!find_grant(d, &tbl, &idx))
+        return;
+    e = pg(tbl)[idx];
+    frame = (e & PG_ADDR) >> 12;
+    rw = e & PG_RW;
+    if (r < 15) {                           /* the wrong frame or the wrong access */
+        if (rnd() % 2)
+            frame++;
+        else
+            rw = !rw;
+        right = false;
+    }
+    if (rnd() % 3 == 0) {
+        nl1 = rnd() % 10 ? pick_typed(d, FRAME_TYPE_L1) : pick_pool(d);
+        nidx = rnd() % 4 ? pick_index() : idx;
+        if (!live_table(nl1) || fr(nl1)->type != FRAME_TYPE_L1 || (nl1 == tbl && nidx == idx))
+            right = false;
+        else
+            moved = pg(nl1)[nidx];
+    }
+    snap();
+    rc = pt_remove_grant_l1e(ENV, d->id, tbl, idx, frame, rw, nl1, nidx);
+    count(OP_GUNMAP, rc);
+    UNIT_REQUIRE((rc == 0) == right, "op %u: gntunmap rc %d, expected %s", n, rc,
+                 right ? "success" : "refusal");
+    if (rc != 0) {
+        UNIT_REQUIRE(rc == -XEN_EINVAL && snap_same() && pg(tbl)[idx] == e,
+                     "op %u: refused gntunmap left a trace", n);
+        return;
+    }
+    UNIT_REQUIRE(pg(tbl)[idx] == moved, "op %u: slot holds %#llx, want %#llx", n,
+                 (unsigned long long)pg(tbl)[idx], (unsigned long long)moved);
+    if (nl1 != INVALID_MFN) {
+        UNIT_REQUIRE(pg(nl1)[nidx] == 0, "op %u: moved-from slot not cleared", n);
+        st.gnt_moved++;
+    }
+}
+
 /* Full cross-check: pt_check and the oracle with all holds and baseptrs, the pin
  * model, the hook contract. */
 static void full_check(unsigned int n)
@@ -1594,8 +1978,12 @@ static void random_op(unsigned int n)
         do_alloc();
     else if (r < 880)
         do_free(n);
-    else
+    else if (r < 935)
         do_walk(n);
+    else if (r < 975)
+        do_gnt_map(n);
+    else
+        do_gnt_unmap(n);
 }
 
 START_TEST(random_ops_invariants)
@@ -1632,6 +2020,9 @@ START_TEST(random_ops_invariants)
                 "resets %lu checks %lu type changes %lu\n", st.max_tables[1],
                 st.max_tables[2], st.max_tables[3], st.max_tables[4], st.relinquish,
                 st.resets, st.checks, X.type_changes);
+        fprintf(stderr, "grants: mmu_update over one %lu, over a mapping %lu, moved %lu, "
+                "strips %lu (%lu entries)\n", st.gnt_over_grant, st.gnt_replaced,
+                st.gnt_moved, st.gnt_strips, st.gnt_stripped);
     }
     /* The run reached the interesting states. */
     for (i = 0; i < OP_NR; i++)
@@ -1646,6 +2037,10 @@ START_TEST(random_ops_invariants)
     ck_assert_uint_ge(st.relinquish, 15);
     ck_assert_uint_ge(st.resets, 4);
     ck_assert_uint_gt(X.type_changes, 1000);
+    ck_assert_uint_gt(st.gnt_over_grant, 20);
+    ck_assert_uint_gt(st.gnt_replaced, 20);
+    ck_assert_uint_gt(st.gnt_moved, 20);
+    ck_assert_uint_gt(st.gnt_stripped, 20);
     ptf_fini(&X);
 }
 END_TEST
@@ -1677,6 +2072,11 @@ Suite *page_type_suite(void)
     UNIT_ADD_TEST(s, check_detects_corruption);
     UNIT_ADD_TEST(s, plain_writes);
     UNIT_ADD_TEST(s, leaked_hold_after_relinquish);
+    UNIT_ADD_TEST(s, grant_install_and_remove);
+    UNIT_ADD_TEST(s, grant_replace_moves_entry);
+    UNIT_ADD_TEST(s, grant_devalidation_and_teardown);
+    UNIT_ADD_TEST(s, grant_orphan_frames);
+    UNIT_ADD_TEST(s, grant_check_detects_corruption);
     UNIT_ADD_SLOW_TEST(s, random_ops_invariants, 300);
     return s;
 }

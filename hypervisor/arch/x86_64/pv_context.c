@@ -8,6 +8,7 @@
 #include "lib.h"
 #include "machine.h"
 #include "mm.h"
+#include "options.h"
 #include "percpu.h"
 #include "printk.h"
 #include "pv.h"
@@ -88,7 +89,10 @@ void pv_exit_to_guest(struct cpu_regs *regs)
 {
     for (;;) {
         struct vcpu *v = current_vcpu();
-        if (vcpu_runnable(v) && !sched_need_resched())
+        /* Keep running only a vCPU the scheduler has on the CPU: one that just woke
+         * (still RUNSTATE_runnable) goes through the scheduler too. */
+        if (vcpu_runnable(v) && !sched_need_resched() &&
+            v->runstate.state == RUNSTATE_running)
             break;
         struct vcpu *next = sched_schedule(v);
         if (next) {
@@ -120,5 +124,8 @@ void pv_start_first_vcpu(void)
         idle_forever();
     context_switch(NULL, v);
     pv_exit_to_guest(guest_regs());
+    if (hv_opts.bench)              /* the last TSC read before the guest's first instruction */
+        printk("bench boot-to-first-guest-entry %lu cycles\nbench hv-entry-tsc %lu cycles\n",
+               rdtsc() - bench_boot_tsc, bench_boot_tsc);
     reset_stack_and_return(guest_regs());
 }

@@ -3,6 +3,7 @@
  * that can drop a reference is followed by a TLB flush before the hypercall returns,
  * so a frame is never reachable through a stale translation once it may be freed. */
 #include "desc_check.h"
+#include "grant_table.h"
 #include "guest_access.h"
 #include "hypercall.h"
 #include "hypercalls.h"
@@ -81,6 +82,13 @@ static const struct pt_env *mm_env(void)
     return &env;
 }
 
+/* For the grant table code (common/grant_table.c), which installs and removes grant
+ * mappings in guest L1s through the same state machine. */
+const struct pt_env *pv_mm_env(void)
+{
+    return mm_env();
+}
+
 int pv_get_frame_type(struct domain *d, mfn_t mfn, enum frame_type type)
 {
     return pt_get_page_and_type(mm_env(), d->id, mfn, type);
@@ -134,6 +142,7 @@ void arch_domain_relinquish(struct domain *d)
     }
     uint64_t left = pt_domain_relinquish(e, d->id);
     flush_tlb_all();
+    domain_reap_orphans();                    /* it may have held others' last refs */
     if (left)
         pr_err("d%u: %lu frames still referenced after relinquish\n", d->id, left);
 }
@@ -212,6 +221,7 @@ long do_mmu_update(uint64_t reqs, uint64_t count, uint64_t pdone, uint64_t forei
             break;
     }
     flush_tlb_all();
+    domain_reap_orphans();
     done += before;
     if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
         return rc ? rc : -XEN_EFAULT;
@@ -243,6 +253,7 @@ long do_update_va_mapping(uint64_t va, uint64_t pte, uint64_t flags)
     /* The old translation of va must go whatever the guest asked: its frame may have
      * lost its last reference. */
     flush_for(flags, va);
+    domain_reap_orphans();
     return 0;
 }
 
@@ -367,6 +378,10 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreign
             rc = mmuext_one(v, &op, owner);
         if (rc)
             break;
+    }
+    if (done) {                               /* unpins may have dropped last refs */
+        flush_tlb_all();
+        domain_reap_orphans();
     }
     if (pdone) {
         uint32_t before;

@@ -32,6 +32,8 @@ long do_set_segment_base(uint64_t which, uint64_t base);
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreigndom);
 long do_sched_op(uint64_t cmd, uint64_t arg);
 long do_callback_op(uint64_t cmd, uint64_t arg);
+long do_event_channel_op(uint64_t cmd, uint64_t arg);
+long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count);
 long do_physdev_op(uint64_t cmd, uint64_t arg);
 long do_sysctl(uint64_t arg);
 

@@ -1,0 +1,854 @@
+/* The grant table state machine: tables, active entries, maptracks, orphans. Free of
+ * hardware access; the model and the status codes are in grant_table.h.
+ *
+ * Shared entries are read and updated as one 64-bit word (flags bits 0-15, domid
+ * 16-31, frame 32-63) so that the hypervisor's flag updates are compare-exchanges
+ * against whatever the granter writes at the same time.
+ *
+ * Ordering: an op validates everything that can fail before it changes state, or
+ * undoes what it changed; refs are taken before pins are counted, and a pin's
+ * GTF_reading/GTF_writing are set before its refs are taken (and cleared again if
+ * that fails), so a granter never sees a mapped entry without the flags. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "frame.h"
+#include "grant_table.h"
+#include "lib.h"
+#include "page_type.h"
+#include "xlite/errno.h"
+#include "xlite/grant_table.h"
+
+#define GE_FLAGS(e)     ((uint16_t)((e) & 0xFFFF))
+#define GE_DOMID(e)     ((uint16_t)(((e) >> 16) & 0xFFFF))
+#define GE_FRAME(e)     ((uint32_t)((e) >> 32))
+#define PIN_MAX         0xFFFEu     /* a u16 pin count may grow by 1 from here, no more */
+#define COPY_PIN_MAX    0xFEu
+
+/* ---------------------------------------------------------------- lookups */
+
+struct grant_domain *gnt_domain(struct gnt_core *c, uint16_t id)
+{
+    unsigned int i;
+
+    for (i = 0; i < GNT_MAX_DOMAINS; i++)
+        if (c->doms[i] != NULL && c->doms[i]->id == id)
+            return c->doms[i];
+    return NULL;
+}
+
+static uint32_t nr_entries(const struct grant_domain *gd)
+{
+    return gd->nr_frames * GNT_ENTRIES_PER_FRAME;
+}
+
+static struct gnt_active *active_of(struct grant_domain *gd, uint32_t ref)
+{
+    return &gd->active[ref / GNT_ACTIVE_PER_PAGE][ref % GNT_ACTIVE_PER_PAGE];
+}
+
+static uint64_t *shared_of(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
+{
+    return &c->pt->map(c->pt->ctx, gd->frames[ref / GNT_ENTRIES_PER_FRAME])
+                [ref % GNT_ENTRIES_PER_FRAME];
+}
+
+static uint8_t *bytes_of(struct gnt_core *c, mfn_t mfn)
+{
+    return (uint8_t *)c->pt->map(c->pt->ctx, mfn);
+}
+
+/* RAM frame owned by owner. */
+static bool owned(struct gnt_core *c, uint16_t owner, mfn_t mfn)
+{
+    const struct frame *f = frame_of(c->pt->fa, mfn);
+
+    return f != NULL && !(f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)) && f->owner == owner;
+}
+
+static struct gnt_map *map_at(struct grant_domain *gd, uint32_t h)
+{
+    return &gd->maptrack[h / GNT_MAPTRACK_PER_PAGE][h % GNT_MAPTRACK_PER_PAGE];
+}
+
+/* The used maptrack entry `h` of gd, or NULL. */
+static struct gnt_map *map_lookup(struct grant_domain *gd, uint32_t h)
+{
+    struct gnt_map *m;
+
+    if (h >= gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE)
+        return NULL;
+    m = map_at(gd, h);
+    return (m->flags & GNT_M_USED) ? m : NULL;
+}
+
+/* ---------------------------------------------------------------- pins and flags */
+
+static unsigned int all_pins(const struct gnt_active *a)
+{
+    return (unsigned int)a->host_ro + a->host_rw + a->dev_ro + a->dev_rw + a->copy_ro +
+           a->copy_rw;
+}
+
+static unsigned int rw_pins(const struct gnt_active *a)
+{
+    return (unsigned int)a->host_rw + a->dev_rw + a->copy_rw;
+}
+
+/* Checks that entry ref of gd grants `who` access (writable if rw), sets GTF_reading
+ * (and GTF_writing) and reports the frame the pins use. The caller counts its pin
+ * once its refs are taken, and calls pin_sync whatever happens. */
+static int16_t pin_begin(struct gnt_core *c, struct grant_domain *gd, uint32_t ref,
+                         uint16_t who, bool rw, uint32_t *frame)
+{
+    struct gnt_active *a;
+    uint64_t *slot, old, want;
+
+    if (ref >= nr_entries(gd))
+        return GNTST_bad_gntref;
+    a = active_of(gd, ref);
+    if ((all_pins(a) != 0 && a->domid != who) || a->host_ro > PIN_MAX ||
+        a->host_rw > PIN_MAX || a->dev_ro > PIN_MAX || a->dev_rw > PIN_MAX ||
+        a->copy_ro > COPY_PIN_MAX || a->copy_rw > COPY_PIN_MAX)
+        return GNTST_general_error;
+    slot = shared_of(c, gd, ref);
+    old = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    do {
+        uint16_t fl = GE_FLAGS(old);
+
+        if ((fl & GTF_type_mask) != GTF_permit_access || GE_DOMID(old) != who ||
+            (rw && (fl & GTF_readonly)))
+            return GNTST_general_error;
+        want = old | GTF_reading | (rw ? GTF_writing : 0);
+    } while (!__atomic_compare_exchange_n(slot, &old, want, false, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_RELAXED));
+    if (all_pins(a) == 0) {
+        a->domid = who;
+        a->frame = GE_FRAME(want);
+    }
+    *frame = a->frame;
+    return GNTST_okay;
+}
+
+/* Clears GTF_writing / GTF_reading that no pin justifies any more. */
+static void pin_sync(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
+{
+    const struct gnt_active *a = active_of(gd, ref);
+    uint64_t *slot = shared_of(c, gd, ref), old, want, clear = 0;
+
+    if (rw_pins(a) == 0)
+        clear |= GTF_writing;
+    if (all_pins(a) == 0)
+        clear |= GTF_reading;
+    old = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    do {
+        if (!(old & clear))
+            return;
+        want = old & ~clear;
+    } while (!__atomic_compare_exchange_n(slot, &old, want, false, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_RELAXED));
+}
+
+static uint16_t *host_pin(struct gnt_active *a, bool rw)
+{
+    return rw ? &a->host_rw : &a->host_ro;
+}
+
+static uint16_t *dev_pin(struct gnt_active *a, bool rw)
+{
+    return rw ? &a->dev_rw : &a->dev_ro;
+}
+
+/* ---------------------------------------------------------------- frame refs */
+
+/* The refs of a device half or a copy: general, + WRITABLE type if rw. */
+static int get_refs(struct gnt_core *c, uint16_t owner, mfn_t mfn, bool rw)
+{
+    return rw ? pt_get_page_and_type(c->pt, owner, mfn, FRAME_TYPE_WRITABLE)
+              : pt_get_page(c->pt, owner, mfn);
+}
+
+static void put_refs(struct gnt_core *c, mfn_t mfn, bool rw)
+{
+    if (rw)
+        pt_put_page_and_type(c->pt, mfn);
+    else
+        pt_put_page(c->pt, mfn);
+}
+
+/* ---------------------------------------------------------------- maptrack */
+
+/* Adds a page of handles to the free list; false when full or out of memory. */
+static bool maptrack_grow(struct gnt_core *c, struct grant_domain *gd)
+{
+    uint32_t first, i;
+    struct gnt_map *page;
+
+    if (gd->maptrack_pages == GNT_MAPTRACK_PAGES ||
+        (page = c->ops->page_alloc(c->ctx)) == NULL)
+        return false;
+    first = gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE;
+    gd->maptrack[gd->maptrack_pages++] = page;
+    for (i = 0; i < GNT_MAPTRACK_PER_PAGE; i++) {
+        page[i].flags = 0;
+        page[i].next_free = i + 1 < GNT_MAPTRACK_PER_PAGE ? first + i + 1 : GNT_NO_HANDLE;
+    }
+    if (gd->free_head == GNT_NO_HANDLE)
+        gd->free_head = first;
+    else
+        map_at(gd, gd->free_tail)->next_free = first;
+    gd->free_tail = first + GNT_MAPTRACK_PER_PAGE - 1;
+    return true;
+}
+
+/* A fresh handle (its entry zeroed and marked used), or GNT_NO_HANDLE. */
+static uint32_t map_alloc(struct gnt_core *c, struct grant_domain *gd)
+{
+    struct gnt_map *m;
+    uint32_t h;
+
+    if (gd->free_head == GNT_NO_HANDLE && !maptrack_grow(c, gd))
+        return GNT_NO_HANDLE;
+    h = gd->free_head;
+    m = map_at(gd, h);
+    gd->free_head = m->next_free;
+    if (gd->free_head == GNT_NO_HANDLE)
+        gd->free_tail = GNT_NO_HANDLE;
+    memset(m, 0, sizeof(*m));
+    m->flags = GNT_M_USED;
+    m->next_free = GNT_NO_HANDLE;
+    gd->maps_in_use++;
+    return h;
+}
+
+/* Puts handle h at the end of the free list (reused as late as possible); the entry
+ * keeps its other fields until reused. */
+static void map_free(struct grant_domain *gd, uint32_t h)
+{
+    struct gnt_map *m = map_at(gd, h);
+
+    m->flags = 0;
+    m->next_free = GNT_NO_HANDLE;
+    if (gd->free_tail == GNT_NO_HANDLE)
+        gd->free_head = h;
+    else
+        map_at(gd, gd->free_tail)->next_free = h;
+    gd->free_tail = h;
+    gd->maps_in_use--;
+}
+
+/* ---------------------------------------------------------------- orphans */
+
+/* An orphaned maptrack entry for frame was released: once no other one names it and
+ * nothing references it, the frame goes back. */
+static void orphan_release(struct gnt_core *c, uint32_t frame)
+{
+    const struct frame *f;
+    unsigned int d;
+    uint32_t h;
+
+    for (d = 0; d < GNT_MAX_DOMAINS; d++) {
+        struct grant_domain *gd = c->doms[d];
+
+        if (gd == NULL)
+            continue;
+        for (h = 0; h < gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE; h++) {
+            const struct gnt_map *m = map_at(gd, h);
+
+            if ((m->flags & GNT_M_USED) && m->granter == GNT_ORPHAN && m->frame == frame)
+                return;
+        }
+    }
+    f = frame_of(c->pt->fa, frame);
+    if (f == NULL || (f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)) ||
+        f->owner != GNT_ORPHAN_OWNER)
+        return;                             /* already given back */
+    if (f->count != 0 || f->type_count != 0) {
+        c->orphans_stuck++;                 /* held by something outside grants */
+        return;
+    }
+    c->ops->frame_free(c->ctx, frame);
+    c->orphans_freed++;
+}
+
+/* Halves `halves` of maptrack entry h of gd are gone (their refs already dropped):
+ * update the granter's pins and flags, free the entry once it has no half left. */
+static void release_halves(struct gnt_core *c, struct grant_domain *gd, uint32_t h,
+                           uint8_t halves)
+{
+    struct gnt_map *m = map_at(gd, h);
+    bool rw = !(m->flags & GNT_M_RO);
+    struct grant_domain *g = m->granter != GNT_ORPHAN ? gnt_domain(c, m->granter) : NULL;
+
+    if (g != NULL) {                    /* a live granter always has state */
+        struct gnt_active *a = active_of(g, m->ref);
+
+        if (halves & GNT_M_HOST)
+            (*host_pin(a, rw))--;
+        if (halves & GNT_M_DEV)
+            (*dev_pin(a, rw))--;
+        pin_sync(c, g, m->ref);
+    }
+    m->flags &= (uint8_t)~halves;
+    if (!(m->flags & (GNT_M_HOST | GNT_M_DEV))) {
+        bool orphan = m->granter == GNT_ORPHAN;
+        uint32_t frame = m->frame;
+
+        map_free(gd, h);
+        if (orphan)
+            orphan_release(c, frame);
+    }
+}
+
+/* ---------------------------------------------------------------- domains */
+
+int gnt_domain_create(struct gnt_core *c, uint16_t id)
+{
+    struct grant_domain *gd;
+    unsigned int i, slot = GNT_MAX_DOMAINS;
+
+    if (gnt_domain(c, id) != NULL)
+        return -XEN_EEXIST;
+    for (i = 0; i < GNT_MAX_DOMAINS && slot == GNT_MAX_DOMAINS; i++)
+        if (c->doms[i] == NULL)
+            slot = i;
+    if (slot == GNT_MAX_DOMAINS)
+        return -XEN_ENOSPC;
+    if (sizeof(*gd) > PAGE_SIZE || (gd = c->ops->page_alloc(c->ctx)) == NULL)
+        return -XEN_ENOMEM;
+    memset(gd, 0, sizeof(*gd));
+    gd->id = id;
+    gd->free_head = gd->free_tail = GNT_NO_HANDLE;
+    c->doms[slot] = gd;
+    return 0;
+}
+
+/* Adds one table frame (and its active entries); false when out of memory. */
+static bool table_grow(struct gnt_core *c, struct grant_domain *gd)
+{
+    unsigned int per = GNT_ENTRIES_PER_FRAME / GNT_ACTIVE_PER_PAGE, base = gd->nr_frames * per;
+    unsigned int i;
+    mfn_t mfn;
+
+    for (i = 0; i < per; i++) {
+        if ((gd->active[base + i] = c->ops->page_alloc(c->ctx)) == NULL)
+            goto undo_pages;
+        memset(gd->active[base + i], 0, PAGE_SIZE);
+    }
+    mfn = c->ops->frame_alloc(c->ctx, gd->id);
+    if (mfn == INVALID_MFN)
+        goto undo_pages;
+    if (pt_get_page_and_type(c->pt, gd->id, mfn, FRAME_TYPE_WRITABLE) != 0) {
+        c->ops->frame_free(c->ctx, mfn);
+        goto undo_pages;
+    }
+    gd->frames[gd->nr_frames++] = mfn;
+    return true;
+undo_pages:
+    for (i = 0; i < per; i++) {
+        if (gd->active[base + i] != NULL)
+            c->ops->page_free(c->ctx, gd->active[base + i]);
+        gd->active[base + i] = NULL;
+    }
+    return false;
+}
+
+int16_t gnt_setup_table(struct gnt_core *c, uint16_t id, uint32_t nr, mfn_t *frames_out)
+{
+    struct grant_domain *gd = gnt_domain(c, id);
+    uint32_t i;
+
+    if (gd == NULL)
+        return GNTST_bad_domain;
+    if (nr > GNT_MAX_FRAMES)
+        return GNTST_general_error;
+    while (gd->nr_frames < nr)
+        if (!table_grow(c, gd))
+            return GNTST_general_error;
+    for (i = 0; i < nr; i++)
+        frames_out[i] = gd->frames[i];
+    return GNTST_okay;
+}
+
+/* Machine address of an L1 slot as the maptrack records it. */
+static uint64_t slot_ma(mfn_t l1, unsigned int idx)
+{
+    return (l1 << PAGE_SHIFT) | ((uint64_t)idx << 3);
+}
+
+/* Teardown, part 1: every mapping gd made goes. Grant entries are first looked for
+ * where they were written; any not found there (moved by unmap_and_replace) are
+ * cleared by a sweep of gd's L1s. */
+static void destroy_mappings(struct gnt_core *c, struct grant_domain *gd)
+{
+    uint32_t n = gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE, h;
+    bool sweep = false;
+
+    for (h = 0; h < n; h++) {
+        struct gnt_map *m = map_at(gd, h);
+
+        if ((m->flags & GNT_M_USED) && (m->flags & GNT_M_HOST) &&
+            pt_remove_grant_l1e(c->pt, gd->id, m->host_slot >> PAGE_SHIFT,
+                                (unsigned int)(m->host_slot & 0xFFF) >> 3, m->frame,
+                                !(m->flags & GNT_M_RO), INVALID_MFN, 0) != 0)
+            sweep = true;
+    }
+    if (sweep)
+        pt_strip_grant_l1es(c->pt, gd->id);
+    for (h = 0; h < n; h++) {
+        struct gnt_map *m = map_at(gd, h);
+
+        if (!(m->flags & GNT_M_USED))
+            continue;
+        if (m->flags & GNT_M_DEV)
+            put_refs(c, m->frame, !(m->flags & GNT_M_RO));
+        release_halves(c, gd, h, m->flags & (GNT_M_HOST | GNT_M_DEV));
+    }
+}
+
+/* Teardown, part 2: frames gd granted that others still map become the hypervisor's,
+ * and the maptrack entries naming them orphans. */
+static void orphan_grants(struct gnt_core *c, struct grant_domain *gd)
+{
+    uint32_t ref, h;
+    unsigned int d;
+
+    for (ref = 0; ref < nr_entries(gd); ref++) {
+        const struct gnt_active *a = active_of(gd, ref);
+
+        if (all_pins(a) != 0 && owned(c, gd->id, a->frame))
+            pt_orphan_frame(c->pt, gd->id, a->frame, GNT_ORPHAN_OWNER);
+    }
+    for (d = 0; d < GNT_MAX_DOMAINS; d++) {
+        struct grant_domain *o = c->doms[d];
+
+        if (o == NULL || o == gd)
+            continue;
+        for (h = 0; h < o->maptrack_pages * GNT_MAPTRACK_PER_PAGE; h++) {
+            struct gnt_map *m = map_at(o, h);
+
+            if ((m->flags & GNT_M_USED) && m->granter == gd->id)
+                m->granter = GNT_ORPHAN;
+        }
+    }
+}
+
+void gnt_domain_destroy(struct gnt_core *c, uint16_t id)
+{
+    struct grant_domain *gd = gnt_domain(c, id);
+    unsigned int i;
+
+    if (gd == NULL)
+        return;
+    destroy_mappings(c, gd);
+    orphan_grants(c, gd);
+    for (i = 0; i < gd->nr_frames; i++)
+        pt_put_page_and_type(c->pt, gd->frames[i]);
+    for (i = 0; i < ARRAY_SIZE(gd->active); i++)
+        if (gd->active[i] != NULL)
+            c->ops->page_free(c->ctx, gd->active[i]);
+    for (i = 0; i < gd->maptrack_pages; i++)
+        c->ops->page_free(c->ctx, gd->maptrack[i]);
+    for (i = 0; i < GNT_MAX_DOMAINS; i++)
+        if (c->doms[i] == gd)
+            c->doms[i] = NULL;
+    c->ops->page_free(c->ctx, gd);
+}
+
+/* ---------------------------------------------------------------- map and unmap */
+
+/* The L1 slot a host address names: a linear address walked from l4, or (pte) the
+ * machine address of the entry, which must be 8-byte aligned (XSA-227). */
+static int16_t host_slot(struct gnt_core *c, mfn_t l4, uint64_t addr, bool pte, mfn_t *l1,
+                         unsigned int *idx)
+{
+    if (pte) {
+        if (addr & 7)
+            return GNTST_general_error;
+        *l1 = addr >> PAGE_SHIFT;
+        *idx = (unsigned int)(addr & 0xFFF) >> 3;
+        return GNTST_okay;
+    }
+    return pt_walk_l1e(c->pt, l4, addr, l1, idx) == 0 ? GNTST_okay : GNTST_general_error;
+}
+
+bool gnt_map(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_map_grant_ref *op)
+{
+    struct grant_domain *me = gnt_domain(c, self), *gd;
+    bool host = op->flags & GNTMAP_host_map, dev = op->flags & GNTMAP_device_map;
+    bool rw = !(op->flags & GNTMAP_readonly), pte = op->flags & GNTMAP_contains_pte;
+    uint16_t granter = op->dom == DOMID_SELF ? self : op->dom;
+    unsigned int idx = 0;
+    mfn_t l1 = INVALID_MFN;
+    uint32_t h, frame;
+    struct gnt_map *m;
+    struct gnt_active *a;
+    int16_t st;
+
+    if (!host && !dev) {
+        op->status = GNTST_bad_gntref;
+        return false;
+    }
+    if ((gd = gnt_domain(c, granter)) == NULL || me == NULL) {
+        op->status = GNTST_bad_domain;
+        return false;
+    }
+    if (op->ref >= nr_entries(gd)) {
+        op->status = GNTST_bad_gntref;
+        return false;
+    }
+    if ((h = map_alloc(c, me)) == GNT_NO_HANDLE) {
+        op->status = GNTST_no_device_space;
+        return false;
+    }
+    st = pin_begin(c, gd, op->ref, self, rw, &frame);
+    if (st == GNTST_okay && host)
+        st = host_slot(c, l4, op->host_addr, pte, &l1, &idx);
+    if (st == GNTST_okay && dev && get_refs(c, granter, frame, rw) != 0)
+        st = GNTST_general_error;
+    if (st == GNTST_okay && host &&
+        pt_install_grant_l1e(c->pt, self, l1, idx, granter, frame, rw) != 0) {
+        if (dev)
+            put_refs(c, frame, rw);
+        st = GNTST_general_error;
+    }
+    if (st != GNTST_okay) {
+        if (op->ref < nr_entries(gd))
+            pin_sync(c, gd, op->ref);
+        map_free(me, h);
+        op->status = st;
+        return false;
+    }
+    a = active_of(gd, op->ref);
+    if (host)
+        (*host_pin(a, rw))++;
+    if (dev)
+        (*dev_pin(a, rw))++;
+    m = map_at(me, h);
+    m->granter = granter;
+    m->ref = op->ref;
+    m->frame = frame;
+    m->host_slot = host ? slot_ma(l1, idx) : 0;
+    m->flags |= (uint8_t)((host ? GNT_M_HOST : 0) | (dev ? GNT_M_DEV : 0) |
+                          (rw ? 0 : GNT_M_RO) | (host && pte ? GNT_M_PTE : 0));
+    op->handle = h;
+    if (dev)
+        op->dev_bus_addr = (uint64_t)frame << PAGE_SHIFT;
+    op->status = GNTST_okay;
+    return host;        /* the slot may have held an ordinary mapping */
+}
+
+bool gnt_unmap(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_unmap_grant_ref *op)
+{
+    struct grant_domain *me = gnt_domain(c, self);
+    struct gnt_map *m = me != NULL ? map_lookup(me, op->handle) : NULL;
+    bool host, dev, rw;
+    unsigned int idx;
+    mfn_t l1;
+
+    if (m == NULL) {
+        op->status = GNTST_bad_handle;
+        return false;
+    }
+    host = op->host_addr != 0 && (m->flags & GNT_M_HOST);
+    dev = op->dev_bus_addr != 0 && (m->flags & GNT_M_DEV);
+    rw = !(m->flags & GNT_M_RO);
+    if (!host && !dev) {
+        op->status = GNTST_general_error;
+        return false;
+    }
+    if (dev && (op->dev_bus_addr >> PAGE_SHIFT) != m->frame) {
+        op->status = GNTST_bad_dev_addr;
+        return false;
+    }
+    if (host && (host_slot(c, l4, op->host_addr, m->flags & GNT_M_PTE, &l1, &idx) != 0 ||
+                 pt_remove_grant_l1e(c->pt, self, l1, idx, m->frame, rw, INVALID_MFN, 0))) {
+        op->status = GNTST_general_error;
+        return false;
+    }
+    if (dev)
+        put_refs(c, m->frame, rw);
+    release_halves(c, me, op->handle, (uint8_t)((host ? GNT_M_HOST : 0) |
+                                                (dev ? GNT_M_DEV : 0)));
+    op->status = GNTST_okay;
+    return true;
+}
+
+bool gnt_unmap_and_replace(struct gnt_core *c, uint16_t self, mfn_t l4,
+                           struct gnttab_unmap_and_replace *op)
+{
+    struct grant_domain *me = gnt_domain(c, self);
+    struct gnt_map *m = me != NULL ? map_lookup(me, op->handle) : NULL;
+    unsigned int idx, nidx = 0;
+    mfn_t l1, nl1 = INVALID_MFN;
+    bool pte;
+
+    if (m == NULL) {
+        op->status = GNTST_bad_handle;
+        return false;
+    }
+    pte = m->flags & GNT_M_PTE;
+    if (!(m->flags & GNT_M_HOST) || (pte && op->new_addr != 0) ||
+        host_slot(c, l4, op->host_addr, pte, &l1, &idx) != 0 ||
+        (op->new_addr != 0 && host_slot(c, l4, op->new_addr, false, &nl1, &nidx) != 0) ||
+        pt_remove_grant_l1e(c->pt, self, l1, idx, m->frame, !(m->flags & GNT_M_RO), nl1,
+                            nidx) != 0) {
+        op->status = GNTST_general_error;
+        return false;
+    }
+    release_halves(c, me, op->handle, GNT_M_HOST);
+    op->status = GNTST_okay;
+    return true;
+}
+
+/* ---------------------------------------------------------------- copy */
+
+struct copy_side {
+    bool gref;
+    struct grant_domain *gd;    /* granter (gref) */
+    uint32_t ref;
+    mfn_t mfn;
+    uint16_t owner;
+    bool rw;
+    bool pinned;                /* a copy pin to drop */
+    bool held;                  /* refs to drop */
+};
+
+static void copy_release(struct gnt_core *c, struct copy_side *s)
+{
+    if (s->held)
+        put_refs(c, s->mfn, s->rw);
+    if (s->pinned) {
+        struct gnt_active *a = active_of(s->gd, s->ref);
+
+        if (s->rw)
+            a->copy_rw--;
+        else
+            a->copy_ro--;
+        pin_sync(c, s->gd, s->ref);
+    }
+    s->held = s->pinned = false;
+}
+
+/* Pins and references one side of a copy. */
+static int16_t copy_acquire(struct gnt_core *c, uint16_t self, struct copy_side *s)
+{
+    uint32_t frame;
+    int16_t st;
+
+    if (!s->gref) {
+        s->owner = self;
+        if (!owned(c, self, s->mfn))
+            return GNTST_bad_page;
+        if (get_refs(c, self, s->mfn, s->rw) != 0)
+            return GNTST_general_error;
+        s->held = true;
+        return GNTST_okay;
+    }
+    st = pin_begin(c, s->gd, s->ref, self, s->rw, &frame);
+    if (st != GNTST_okay) {
+        if (s->ref < nr_entries(s->gd))
+            pin_sync(c, s->gd, s->ref);
+        return st;
+    }
+    if (s->rw)
+        active_of(s->gd, s->ref)->copy_rw++;
+    else
+        active_of(s->gd, s->ref)->copy_ro++;
+    s->pinned = true;
+    s->mfn = frame;
+    s->owner = s->gd->id;
+    if (get_refs(c, s->owner, s->mfn, s->rw) != 0)
+        return GNTST_general_error;
+    s->held = true;
+    return GNTST_okay;
+}
+
+/* Fills a side from the op's pointer; GNTST_okay or the refusal. */
+static int16_t copy_side_init(struct gnt_core *c, uint16_t self,
+                              const struct gnttab_copy_ptr *p, bool gref, bool rw,
+                              struct copy_side *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->gref = gref;
+    s->rw = rw;
+    if (!gref) {
+        s->mfn = p->u.gmfn;
+        return p->domid == DOMID_SELF ? GNTST_okay : GNTST_permission_denied;
+    }
+    s->ref = p->u.ref;
+    s->gd = gnt_domain(c, p->domid == DOMID_SELF ? self : p->domid);
+    return s->gd != NULL ? GNTST_okay : GNTST_bad_domain;
+}
+
+void gnt_copy(struct gnt_core *c, uint16_t self, struct gnttab_copy *op)
+{
+    struct copy_side src, dst;
+    int16_t st;
+
+    if ((uint32_t)op->source.offset + op->len > PAGE_SIZE ||
+        (uint32_t)op->dest.offset + op->len > PAGE_SIZE) {
+        op->status = GNTST_bad_copy_arg;
+        return;
+    }
+    if ((!(op->flags & GNTCOPY_source_gref) && op->source.domid != DOMID_SELF) ||
+        (!(op->flags & GNTCOPY_dest_gref) && op->dest.domid != DOMID_SELF)) {
+        op->status = GNTST_permission_denied;
+        return;
+    }
+    st = copy_side_init(c, self, &op->source, op->flags & GNTCOPY_source_gref, false, &src);
+    if (st == GNTST_okay)
+        st = copy_side_init(c, self, &op->dest, op->flags & GNTCOPY_dest_gref, true, &dst);
+    if (st != GNTST_okay) {
+        op->status = st;
+        return;
+    }
+    st = copy_acquire(c, self, &src);
+    if (st == GNTST_okay)
+        st = copy_acquire(c, self, &dst);
+    if (st == GNTST_okay && op->len != 0)
+        memmove(bytes_of(c, dst.mfn) + op->dest.offset,
+                bytes_of(c, src.mfn) + op->source.offset, op->len);
+    copy_release(c, &dst);
+    copy_release(c, &src);
+    op->status = st;
+}
+
+/* ---------------------------------------------------------------- checks */
+
+size_t gnt_holds(struct gnt_core *c, struct pt_hold *out, size_t max)
+{
+    size_t n = 0;
+    unsigned int d;
+    uint32_t i;
+
+    for (d = 0; d < GNT_MAX_DOMAINS; d++) {
+        struct grant_domain *gd = c->doms[d];
+
+        if (gd == NULL)
+            continue;
+        for (i = 0; i < gd->nr_frames; i++, n++)
+            if (n < max)
+                out[n] = (struct pt_hold){ gd->frames[i], FRAME_TYPE_WRITABLE };
+        for (i = 0; i < gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE; i++) {
+            const struct gnt_map *m = map_at(gd, i);
+
+            if (!(m->flags & GNT_M_USED) || !(m->flags & GNT_M_DEV))
+                continue;
+            if (n < max)
+                out[n] = (struct pt_hold){ m->frame, (m->flags & GNT_M_RO)
+                                                         ? FRAME_TYPE_NONE
+                                                         : FRAME_TYPE_WRITABLE };
+            n++;
+        }
+    }
+    return n;
+}
+
+static int fail(struct gnt_check_report *rep, int code, uint16_t domid, uint32_t index)
+{
+    if (rep != NULL) {
+        rep->code = code;
+        rep->domid = domid;
+        rep->index = index;
+    }
+    return -code;
+}
+
+/* Table frames, free list and each used maptrack entry of gd. */
+static int check_domain(struct gnt_core *c, struct grant_domain *gd,
+                        struct gnt_check_report *rep)
+{
+    uint32_t total = gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE, used = 0, nfree = 0, h;
+    uint32_t i;
+
+    if (gd->nr_frames > GNT_MAX_FRAMES)
+        return fail(rep, GNTCHK_TABLE, gd->id, 0);
+    for (i = 0; i < gd->nr_frames; i++) {
+        const struct frame *f = frame_of(c->pt->fa, gd->frames[i]);
+
+        if (!owned(c, gd->id, gd->frames[i]) || f->type != FRAME_TYPE_WRITABLE ||
+            f->type_count == 0)
+            return fail(rep, GNTCHK_TABLE, gd->id, i);
+    }
+    for (h = gd->free_head; h != GNT_NO_HANDLE; h = map_at(gd, h)->next_free) {
+        if (h >= total || (map_at(gd, h)->flags & GNT_M_USED) || ++nfree > total ||
+            (map_at(gd, h)->next_free == GNT_NO_HANDLE && h != gd->free_tail))
+            return fail(rep, GNTCHK_FREELIST, gd->id, h);
+    }
+    for (h = 0; h < total; h++) {
+        const struct gnt_map *m = map_at(gd, h);
+        struct grant_domain *g;
+
+        if (!(m->flags & GNT_M_USED))
+            continue;
+        used++;
+        if (!(m->flags & (GNT_M_HOST | GNT_M_DEV)))
+            return fail(rep, GNTCHK_MAP, gd->id, h);
+        if (m->granter == GNT_ORPHAN) {
+            if (!owned(c, GNT_ORPHAN_OWNER, m->frame))
+                return fail(rep, GNTCHK_MAP, gd->id, h);
+            continue;
+        }
+        g = gnt_domain(c, m->granter);
+        if (g == NULL || m->ref >= nr_entries(g) ||
+            all_pins(active_of(g, m->ref)) == 0 || active_of(g, m->ref)->frame != m->frame ||
+            active_of(g, m->ref)->domid != gd->id)
+            return fail(rep, GNTCHK_MAP, gd->id, h);
+    }
+    if (used != gd->maps_in_use || used + nfree != total)
+        return fail(rep, GNTCHK_FREELIST, gd->id, used);
+    return 0;
+}
+
+int gnt_check(struct gnt_core *c, uint32_t *scratch, struct gnt_check_report *rep)
+{
+    unsigned int d, o;
+    uint32_t ref, h;
+    int rc;
+
+    if (rep != NULL)
+        memset(rep, 0, sizeof(*rep));
+    for (d = 0; d < GNT_MAX_DOMAINS; d++)
+        if (c->doms[d] != NULL && (rc = check_domain(c, c->doms[d], rep)) != 0)
+            return rc;
+    for (d = 0; d < GNT_MAX_DOMAINS; d++) {
+        struct grant_domain *gd = c->doms[d];
+
+        if (gd == NULL)
+            continue;
+        memset(scratch, 0, 4 * sizeof(uint32_t) * nr_entries(gd));
+        for (o = 0; o < GNT_MAX_DOMAINS; o++) {
+            struct grant_domain *mg = c->doms[o];
+
+            if (mg == NULL)
+                continue;
+            for (h = 0; h < mg->maptrack_pages * GNT_MAPTRACK_PER_PAGE; h++) {
+                const struct gnt_map *m = map_at(mg, h);
+                unsigned int rw = !(m->flags & GNT_M_RO);
+
+                if (!(m->flags & GNT_M_USED) || m->granter != gd->id)
+                    continue;
+                if (m->flags & GNT_M_HOST)
+                    scratch[4 * m->ref + rw]++;
+                if (m->flags & GNT_M_DEV)
+                    scratch[4 * m->ref + 2 + rw]++;
+            }
+        }
+        for (ref = 0; ref < nr_entries(gd); ref++) {
+            const struct gnt_active *a = active_of(gd, ref);
+            uint16_t fl = GE_FLAGS(__atomic_load_n(shared_of(c, gd, ref), __ATOMIC_RELAXED));
+
+            if (a->copy_ro != 0 || a->copy_rw != 0)
+                return fail(rep, GNTCHK_COPY, gd->id, ref);
+            if (a->host_ro != scratch[4 * ref] || a->host_rw != scratch[4 * ref + 1] ||
+                a->dev_ro != scratch[4 * ref + 2] || a->dev_rw != scratch[4 * ref + 3])
+                return fail(rep, GNTCHK_PINS, gd->id, ref);
+            if (!!(fl & GTF_reading) != (all_pins(a) != 0) ||
+                !!(fl & GTF_writing) != (rw_pins(a) != 0))
+                return fail(rep, GNTCHK_FLAGS, gd->id, ref);
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,295 @@
+/* grant_table_op (hypercall 20), v1 only: the guest-facing side of the grant state
+ * machine in common/grant_core.c (model and status codes in grant_table.h).
+ *
+ * Each op struct is copied in, handled, and copied back whole; an unreadable or
+ * unwritable op array stops the batch with -EFAULT (the ops before it are done). The
+ * hypercall otherwise returns 0 and each op carries its GNTST_* status, as Xen does.
+ * Refuses: count < 0 (as int) -EINVAL; count != 1 for setup_table, query_size,
+ * set_version, get_version, get_status_frames -EINVAL; set_version 2 -ENOSYS (no v2),
+ * other versions -EINVAL; get_version of an unknown domain -ESRCH, of another domain
+ * without privilege -EPERM; cache_flush, dump_table, transfer, swap_grant_ref and
+ * unknown ops -ENOSYS. setup_table/query_size of an unknown domain: GNTST_bad_domain,
+ * of another domain without privilege: GNTST_permission_denied; an unwritable
+ * frame_list: GNTST_bad_virt_addr. A batch that unmapped anything flushes the TLB
+ * before it returns (or continues). */
+#include "domain.h"
+#include "grant_table.h"
+#include "guest_access.h"
+#include "hypercall.h"
+#include "hypercalls.h"
+#include "lib.h"
+#include "mm.h"
+#include "percpu.h"
+#include "pv_mm.h"
+#include "xlite/errno.h"
+#include "xlite/grant_table.h"
+#include "xlite/xen.h"
+
+/* ---------------------------------------------------------------- memory for the core */
+
+static void *gnt_page_alloc(void *ctx)
+{
+    mfn_t mfn = frames_alloc(&frame_alloc, 0, FRAME_OWNER_XEN);
+    void *p;
+
+    (void)ctx;
+    if (mfn == INVALID_MFN)
+        return NULL;
+    p = maddr_to_virt(mfn << PAGE_SHIFT);
+    memset(p, 0, PAGE_SIZE);
+    return p;
+}
+
+static void gnt_page_free(void *ctx, void *page)
+{
+    (void)ctx;
+    frames_free(&frame_alloc, virt_to_maddr(page) >> PAGE_SHIFT, 0);
+}
+
+/* A grant-table frame: the domain's, zeroed, not in its P2M. */
+static mfn_t gnt_frame_alloc(void *ctx, uint16_t owner)
+{
+    mfn_t mfn = frames_alloc(&frame_alloc, 0, owner);
+
+    (void)ctx;
+    if (mfn == INVALID_MFN)
+        return INVALID_MFN;
+    memset(maddr_to_virt(mfn << PAGE_SHIFT), 0, PAGE_SIZE);
+    m2p_set(mfn, M2P_INVALID);
+    return mfn;
+}
+
+static void gnt_frame_free(void *ctx, mfn_t mfn)
+{
+    (void)ctx;
+    m2p_set(mfn, M2P_INVALID);
+    frames_free(&frame_alloc, mfn, 0);
+}
+
+static const struct gnt_ops gnt_ops = {
+    .page_alloc = gnt_page_alloc,
+    .page_free = gnt_page_free,
+    .frame_alloc = gnt_frame_alloc,
+    .frame_free = gnt_frame_free,
+};
+
+static struct gnt_core core;
+
+static struct gnt_core *gc(void)
+{
+    if (core.pt == NULL) {
+        core.pt = pv_mm_env();
+        core.ops = &gnt_ops;
+    }
+    return &core;
+}
+
+int grant_domain_init(struct domain *d)
+{
+    int rc = gnt_domain_create(gc(), d->id);
+
+    if (rc)
+        return rc;
+    d->grant = gnt_domain(gc(), d->id);
+    return 0;
+}
+
+void grant_domain_destroy(struct domain *d)
+{
+    if (d->grant == NULL)
+        return;
+    gnt_domain_destroy(gc(), d->id);
+    d->grant = NULL;
+    flush_tlb_all();
+}
+
+/* ---------------------------------------------------------------- the hypercall */
+
+/* The domain an op names (setup_table, query_size): the caller for DOMID_SELF or its
+ * own id; another one only for a privileged caller. */
+static int16_t target_domain(struct domain *self, domid_t dom, struct domain **out)
+{
+    struct domain *t;
+
+    if (dom == DOMID_SELF || dom == self->id) {
+        *out = self;
+        return GNTST_okay;
+    }
+    t = domain_by_id(dom);
+    if (t == NULL || t->grant == NULL)
+        return GNTST_bad_domain;
+    if (!self->privileged)
+        return GNTST_permission_denied;
+    *out = t;
+    return GNTST_okay;
+}
+
+static long setup_table(struct domain *d, uint64_t uop)
+{
+    struct gnttab_setup_table op;
+    mfn_t frames[GNT_MAX_FRAMES];
+    struct domain *t;
+    uint64_t list;
+    int16_t st;
+
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -XEN_EFAULT;
+    st = target_domain(d, op.dom, &t);
+    if (st == GNTST_okay)
+        st = gnt_setup_table(gc(), t->id, op.nr_frames, frames);
+    list = xlite_guest_handle_addr(op.frame_list);
+    for (uint32_t i = 0; st == GNTST_okay && i < op.nr_frames; i++) {
+        xen_pfn_t f = frames[i];
+        if (copy_to_guest(list + i * sizeof(f), &f, sizeof(f)))
+            st = GNTST_bad_virt_addr;
+    }
+    op.status = st;
+    return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+static long query_size(struct domain *d, uint64_t uop)
+{
+    struct gnttab_query_size op;
+    struct domain *t;
+
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -XEN_EFAULT;
+    op.status = target_domain(d, op.dom, &t);
+    if (op.status == GNTST_okay) {
+        op.nr_frames = t->grant->nr_frames;
+        op.max_nr_frames = GNT_MAX_FRAMES;
+    }
+    return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+/* Only version 1 exists; the version is written back whatever the outcome. */
+static long set_version(uint64_t uop)
+{
+    struct gnttab_set_version op;
+    long rc;
+
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -XEN_EFAULT;
+    rc = op.version == 1 ? 0 : op.version == 2 ? -XEN_ENOSYS : -XEN_EINVAL;
+    op.version = 1;
+    return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : rc;
+}
+
+static long get_version(struct domain *d, uint64_t uop)
+{
+    struct gnttab_get_version op;
+
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -XEN_EFAULT;
+    if (op.dom != DOMID_SELF && op.dom != d->id) {
+        struct domain *t = domain_by_id(op.dom);
+        if (t == NULL)
+            return -XEN_ESRCH;
+        if (!d->privileged)
+            return -XEN_EPERM;
+    }
+    op.version = 1;
+    return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+/* v2 status frames do not exist: GNTST_general_error. */
+static long get_status_frames(uint64_t uop)
+{
+    struct gnttab_get_status_frames op;
+
+    if (copy_from_guest(&op, uop, sizeof(op)))
+        return -XEN_EFAULT;
+    op.status = GNTST_general_error;
+    return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
+}
+
+/* A batch of ops: each copied in, handled, copied back; every 256 ops the rest may
+ * become a continuation (timers and other vCPUs run meanwhile). */
+enum batch_op { B_MAP, B_UNMAP, B_REPLACE, B_COPY };
+
+static long batch(struct vcpu *v, uint64_t cmd, enum batch_op kind, uint64_t uop,
+                  uint32_t count)
+{
+    static const size_t size[] = {
+        [B_MAP] = sizeof(struct gnttab_map_grant_ref),
+        [B_UNMAP] = sizeof(struct gnttab_unmap_grant_ref),
+        [B_REPLACE] = sizeof(struct gnttab_unmap_and_replace),
+        [B_COPY] = sizeof(struct gnttab_copy),
+    };
+    union {
+        struct gnttab_map_grant_ref map;
+        struct gnttab_unmap_grant_ref unmap;
+        struct gnttab_unmap_and_replace replace;
+        struct gnttab_copy copy;
+    } op;
+    domid_t self = v->domain->id;
+    bool flush = false;
+    long rc = 0;
+
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t at = uop + (uint64_t)i * size[kind];
+        if (i && !(i % 256) && hypercall_preempt_check()) {
+            /* Each op stands alone: the guest re-issues the rest of the array. */
+            rc = hypercall_create_continuation(__HYPERVISOR_grant_table_op, cmd, at,
+                                               count - i, 0, 0);
+            break;
+        }
+        if (copy_from_guest(&op, at, size[kind])) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+        switch (kind) {
+        case B_MAP:
+            flush |= gnt_map(gc(), self, v->kernel_l4, &op.map);
+            break;
+        case B_UNMAP:
+            flush |= gnt_unmap(gc(), self, v->kernel_l4, &op.unmap);
+            break;
+        case B_REPLACE:
+            flush |= gnt_unmap_and_replace(gc(), self, v->kernel_l4, &op.replace);
+            break;
+        case B_COPY:
+            gnt_copy(gc(), self, &op.copy);
+            break;
+        }
+        if (copy_to_guest(at, &op, size[kind])) {
+            rc = -XEN_EFAULT;
+            break;
+        }
+    }
+    if (flush)
+        flush_tlb_all();
+    return rc;
+}
+
+long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count)
+{
+    struct vcpu *v = current_vcpu();
+    struct domain *d = v->domain;
+    uint32_t n = (uint32_t)count;           /* an unsigned int in Xen's ABI */
+
+    if ((int32_t)n < 0)
+        return -XEN_EINVAL;
+    switch (cmd) {
+    case GNTTABOP_map_grant_ref:
+        return batch(v, cmd, B_MAP, uop, n);
+    case GNTTABOP_unmap_grant_ref:
+        return batch(v, cmd, B_UNMAP, uop, n);
+    case GNTTABOP_unmap_and_replace:
+        return batch(v, cmd, B_REPLACE, uop, n);
+    case GNTTABOP_copy:
+        return batch(v, cmd, B_COPY, uop, n);
+    case GNTTABOP_setup_table:
+        return n != 1 ? -XEN_EINVAL : setup_table(d, uop);
+    case GNTTABOP_query_size:
+        return n != 1 ? -XEN_EINVAL : query_size(d, uop);
+    case GNTTABOP_set_version:
+        return n != 1 ? -XEN_EINVAL : set_version(uop);
+    case GNTTABOP_get_version:
+        return n != 1 ? -XEN_EINVAL : get_version(d, uop);
+    case GNTTABOP_get_status_frames:
+        return n != 1 ? -XEN_EINVAL : get_status_frames(uop);
+    default:                /* cache_flush (as x86 Xen), dump_table, transfer, swap */
+        return -XEN_ENOSYS;
+    }
+}

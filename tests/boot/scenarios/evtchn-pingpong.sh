@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Two boot-time domains (dom0=none) play 1000 rounds of ping-pong over an interdomain
+# event channel: d1 offers ports 1 and 2 to d2 (alloc_unbound), d2 binds them
+# (bind_interdomain), d1 pings and sleeps in SCHEDOP_poll, d2 pongs from its event
+# upcall; both count 1000 sent and 1000 received. Then d1 closes port 1 (d2's end turns
+# unbound), powers off with port 2 still bound (d2's end turns unbound, d1 is unknown),
+# and d2 gets a timer as an event on its VIRQ_TIMER port. Convention and roles:
+# tests/guests/domu_evtchn_pingpong.c. Every frame comes back (exit status 1).
+# shellcheck source-path=SCRIPTDIR/.. source=lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+guests=${XLITE_GUESTS:-$XLITE_ROOT/build/tests/guests}   # domu_*.elf, test_*.elf
+pp=$guests/domu_evtchn_pingpong.elf
+[[ -f $pp ]] || fail "no $pp (make guests, with tests/guests/domu.mk included)"
+
+# serial_log: the log so far, cleaned of \r and terminal escapes.
+serial_log() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
+# says NAME REGEX...: NAME's console lines ("(NAME) text") match the REGEXes in order
+# (domains may interleave, so only each one's own order is checked).
+says() {
+    local name=$1 re i=0 lines
+    shift
+    mapfile -t lines < <(serial_log | sed -n "s/^($name) //p")
+    for re in "$@"; do
+        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
+        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
+            "$(printf "  ($name) %s\n" "${lines[@]}")"
+        i=$((i + 1))
+    done
+}
+# has REGEX: some line of the whole log matches.
+has() { serial_log | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
+
+boot_build_iso evtchn-pingpong -c "exit_on_shutdown dom0=none" \
+    -m "$pp domU name=ping memory=16 cmdline=\"offer peer=2 port=1 rounds=1000\"" \
+    -m "$pp domU name=pong memory=16 cmdline=\"bind peer=1 port=1 rounds=1000\""
+boot_iso evtchn-pingpong "$BOOT_ISO"
+
+expect "^domU module 0: d1 'ping': 16 MiB"
+expect "^domU module 1: d2 'pong': 16 MiB"
+expect_exit 1 50
+says ping '^PASS offer_and_connect$' '^pingpong offer: sent 1000 received 1000$' \
+    '^PASS pingpong_offer$' '^PASS close_and_die$' '^DONE 3 passed, 0 failed$'
+says pong '^PASS bind$' '^pingpong bind: sent 1000 received 1000$' '^PASS pingpong_bind$' \
+    '^PASS peer_closed$' '^PASS peer_died$' '^PASS poll_timeout$' '^PASS virq_timer_port$' \
+    '^DONE 6 passed, 0 failed$'
+has '^d1 \(ping\): shut down: poweroff$'
+has '^d2 \(pong\): shut down: poweroff$'
+has '^frames: [0-9]+ free, as before any domain was built$'
+reject 'LEAK|HYPERVISOR FAULT|crashed|^\(d[0-9]+\) |^\((ping|pong)\) FAIL'
