@@ -139,9 +139,15 @@ GUESTS_OUT := $(BUILD)/tests/guests
 include tests/guests/guests.mk
 include tests/guests/domu.mk
 
+# ---------------------------------------------------------------- benchmarks
+# Bench guests (tests/bench/): `make bench` boots them for figures, `make test` only
+# smoke-tests them (figures never decide pass or fail).
+BENCH_OUT := $(BUILD)/tests/bench
+include tests/bench/bench.mk
+
 # ---------------------------------------------------------------- tests
 .PHONY: all test
-all: $(HV_ELF) $(UNIT_BIN) $(NEWLIB_LIBC) $(BUILD)/xlite.iso guests
+all: $(HV_ELF) $(UNIT_BIN) $(NEWLIB_LIBC) $(BUILD)/xlite.iso guests bench-guests
 
 test: all
 	@bash tests/run-all.sh

@@ -32,10 +32,11 @@ run_suite() {
 }
 
 run_suite unit build/tests/unit/run-unit
-run_suite abi tests/abi/run.sh "$OUT/abi"
-run_suite newlib tests/newlib/run.sh build/newlib "$OUT/newlib"
-run_suite boot tests/boot/run.sh
-run_suite guests tests/guests/run.sh build/tests/guests
+run_suite abi bash tests/abi/run.sh "$OUT/abi"
+run_suite newlib bash tests/newlib/run.sh build/newlib "$OUT/newlib"
+run_suite boot bash tests/boot/run.sh
+run_suite guests bash tests/guests/run.sh build/tests/guests
+run_suite bench bash tests/bench/smoke.sh build/tests/bench
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

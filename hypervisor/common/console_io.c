@@ -5,6 +5,7 @@
  * Mini-OS's earliest output path, and output is line-buffered and sanitised). */
 #include <stdint.h>
 
+#include "console.h"
 #include "console_input.h"
 #include "domain.h"
 #include "guest_access.h"
@@ -47,6 +48,8 @@ static long console_read(struct domain *d, uint32_t count, uint64_t buf)
         return -XEN_EPERM;
     if (count > INT32_MAX)
         return -XEN_E2BIG;
+    for (int c; (c = console_getc()) >= 0;)      /* what arrived since the last exit */
+        console_input_put((char)c);
     while (done < count) {
         size_t n = console_input_peek(kbuf, MIN(count - done, (uint32_t)sizeof(kbuf)));
         if (n == 0)

@@ -150,21 +150,27 @@ int domain_free_frame(struct domain *d, mfn_t mfn)
 }
 
 /* bench: the hypervisor memory d holds apart from its RAM: its struct domain, its
- * vCPUs and the frames allocated for it that are not guest RAM (shared_info, the
- * event-channel table; grant tables to be added when they land). PV page tables are
- * guest RAM, so there is no page-table pool to count. Printed at teardown, so state
- * allocated on demand is included. dom-slot-reserved: what a slot costs statically
- * (domain_store and a full row of vcpu_store), used or not. */
+ * vCPUs, and the frames allocated for it that are not guest RAM: shared_info, the
+ * event-channel table, the grant state (its page, table frames with their active
+ * entries, maptrack pages). PV page tables are guest RAM: there is no page-table pool.
+ * Printed at teardown, so state allocated on demand is included. dom-slot-reserved:
+ * what a domain slot costs statically (domain_store and a full row of vcpu_store). */
 static void bench_report_memory(const struct domain *d)
 {
     uint64_t vcpus = d->max_vcpus * sizeof(struct vcpu);
-    uint64_t frames = (d->shared_info ? 1 : 0) + (d->evtchn ? EVTCHN_DOMAIN_FRAMES : 0);
+    uint64_t shared = d->shared_info ? PAGE_SIZE : 0;
+    uint64_t evtchn = d->evtchn ? EVTCHN_DOMAIN_FRAMES * PAGE_SIZE : 0;
+    uint64_t grant = !d->grant ? 0 : PAGE_SIZE * (1 + d->grant->maptrack_pages +
+        d->grant->nr_frames * (1 + GNT_ENTRIES_PER_FRAME / GNT_ACTIVE_PER_PAGE));
+    uint64_t total = sizeof(struct domain) + vcpus + shared + evtchn + grant;
 
     printk("d%u: hypervisor memory besides guest RAM:\n", d->id);
-    printk("bench dom-overhead %lu B\n", sizeof(struct domain) + vcpus + frames * PAGE_SIZE);
+    printk("bench dom-overhead %lu B\n", total);
     printk("bench dom-overhead-domain %lu B\n", sizeof(struct domain));
     printk("bench dom-overhead-vcpus %lu B\n", vcpus);
-    printk("bench dom-overhead-frames %lu B\n", frames * PAGE_SIZE);
+    printk("bench dom-overhead-shared-info %lu B\n", shared);
+    printk("bench dom-overhead-evtchn %lu B\n", evtchn);
+    printk("bench dom-overhead-grant %lu B\n", grant);
     printk("bench dom-slot-reserved %lu B\n",
            sizeof(struct domain) + MAX_VCPUS_PER_DOM * sizeof(struct vcpu));
 }

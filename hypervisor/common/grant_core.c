@@ -408,17 +408,18 @@ static void destroy_mappings(struct gnt_core *c, struct grant_domain *gd)
 }
 
 /* Teardown, part 2: frames gd granted that others still map become the hypervisor's,
- * and the maptrack entries naming them orphans. */
-static void orphan_grants(struct gnt_core *c, struct grant_domain *gd)
+ * and the maptrack entries naming them orphans. Returns how many frames. */
+static unsigned int orphan_grants(struct gnt_core *c, struct grant_domain *gd)
 {
+    unsigned int d, n = 0;
     uint32_t ref, h;
-    unsigned int d;
 
     for (ref = 0; ref < nr_entries(gd); ref++) {
         const struct gnt_active *a = active_of(gd, ref);
 
-        if (all_pins(a) != 0 && owned(c, gd->id, a->frame))
-            pt_orphan_frame(c->pt, gd->id, a->frame, GNT_ORPHAN_OWNER);
+        if (all_pins(a) != 0 && owned(c, gd->id, a->frame) &&
+            pt_orphan_frame(c->pt, gd->id, a->frame, GNT_ORPHAN_OWNER) == 0)
+            n++;
     }
     for (d = 0; d < GNT_MAX_DOMAINS; d++) {
         struct grant_domain *o = c->doms[d];
@@ -432,17 +433,18 @@ static void orphan_grants(struct gnt_core *c, struct grant_domain *gd)
                 m->granter = GNT_ORPHAN;
         }
     }
+    return n;
 }
 
-void gnt_domain_destroy(struct gnt_core *c, uint16_t id)
+unsigned int gnt_domain_destroy(struct gnt_core *c, uint16_t id)
 {
     struct grant_domain *gd = gnt_domain(c, id);
-    unsigned int i;
+    unsigned int i, orphans;
 
     if (gd == NULL)
-        return;
+        return 0;
     destroy_mappings(c, gd);
-    orphan_grants(c, gd);
+    orphans = orphan_grants(c, gd);
     for (i = 0; i < gd->nr_frames; i++)
         pt_put_page_and_type(c->pt, gd->frames[i]);
     for (i = 0; i < ARRAY_SIZE(gd->active); i++)
@@ -454,6 +456,7 @@ void gnt_domain_destroy(struct gnt_core *c, uint16_t id)
         if (c->doms[i] == gd)
             c->doms[i] = NULL;
     c->ops->page_free(c->ctx, gd);
+    return orphans;
 }
 
 /* ---------------------------------------------------------------- map and unmap */

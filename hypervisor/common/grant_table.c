@@ -20,6 +20,7 @@
 #include "lib.h"
 #include "mm.h"
 #include "percpu.h"
+#include "printk.h"
 #include "pv_mm.h"
 #include "xlite/errno.h"
 #include "xlite/grant_table.h"
@@ -96,11 +97,16 @@ int grant_domain_init(struct domain *d)
 
 void grant_domain_destroy(struct domain *d)
 {
+    unsigned int kept;
+
     if (d->grant == NULL)
         return;
-    gnt_domain_destroy(gc(), d->id);
+    kept = gnt_domain_destroy(gc(), d->id);
     d->grant = NULL;
     flush_tlb_all();
+    if (kept)
+        pr_info("d%u: %u granted frames still mapped by other domains: kept until "
+                "unmapped\n", d->id, kept);
 }
 
 /* ---------------------------------------------------------------- the hypercall */

@@ -102,13 +102,16 @@ long do_sched_op(uint64_t cmd, uint64_t arg)
 
     switch ((uint32_t)cmd) {
     case SCHEDOP_yield:
+        console_drain(v->domain);             /* guests yield waiting for the console */
         sched_yield(v);
         return 0;
     case SCHEDOP_block:
+        console_drain(v->domain);
         return block(v);
     case SCHEDOP_shutdown:
         return sched_shutdown(v->domain, arg);
     case SCHEDOP_poll:
+        console_drain(v->domain);
         return sched_poll(v, arg);
     case SCHEDOP_remote_shutdown:
         return sched_remote_shutdown(v->domain, arg);

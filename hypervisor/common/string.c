@@ -24,6 +24,15 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
+
+    /* Whole 8-byte words first (clearing a frame is 512 stores, not 4096), then the
+     * tail; `rep stosq` is also what emulators run fastest. */
+    if (n >= 64 && !((uintptr_t)d & 7)) {
+        size_t words = n / 8;
+        uint64_t pattern = 0x0101010101010101ull * (uint8_t)c;
+        __asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+        n &= 7;
+    }
     __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
     return dst;
 }

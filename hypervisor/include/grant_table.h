@@ -162,8 +162,9 @@ struct grant_domain *gnt_domain(struct gnt_core *c, uint16_t id);
 /* Teardown of id, before its page tables are relinquished: removes its mappings
  * (grant entries in its L1s, device holds, pins), orphans the frames others still map
  * through its grants, drops its table frames' holds (the frames stay id's and are
- * freed with its memory) and frees its state. Unknown id: nothing. */
-void gnt_domain_destroy(struct gnt_core *c, uint16_t id);
+ * freed with its memory) and frees its state. Returns the number of frames orphaned.
+ * Unknown id: nothing (0). */
+unsigned int gnt_domain_destroy(struct gnt_core *c, uint16_t id);
 
 /* Grows id's table to nr frames; frames_out (GNT_MAX_FRAMES entries) receives the
  * first nr MFNs. Returns GNTST_okay, GNTST_bad_domain, or GNTST_general_error (too

@@ -35,9 +35,10 @@
  *    refused) nor overwrite or clear one (pt_mod_entry -> -XEN_EINVAL); only
  *    pt_remove_grant_l1e (unmap, unmap_and_replace) and pt_strip_grant_l1es (teardown)
  *    take it away. Devalidating its L1 drops its refs like any entry's (the grant
- *    layer's maptrack then still names a mapping that is gone: it is released at
- *    unmap or teardown without touching refs), and a table holding a present grant
- *    entry never validates again (PG_GNTTAB), so a stale copy stays inert.
+ *    layer's handle for it then names a mapping that is gone and stays until the
+ *    domain's teardown releases it without touching refs; Xen crashes such a guest),
+ *    and a table holding a present grant entry never validates again (PG_GNTTAB), so
+ *    the stale copy stays inert until the guest clears it.
  *  - Linear entries between distinct tables can form cycles (A -> B -> A) that keep
  *    both alive after everything else let go, as in Xen; the guest breaks them by
  *    rewriting an entry, pt_domain_relinquish breaks them at destruction.

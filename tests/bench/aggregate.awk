@@ -20,11 +20,12 @@ BEGIN {
 function add_scenario(s) {
     if (!(s in scen_seen)) { scen_seen[s] = 1; scen_order[++nscen] = s }
 }
-function add_figure(s, name, unit, per) {
+function add_figure(s, name, unit, per, from) {
     k = s SUBSEP name
     if (!(k in fig_unit)) {
         fig_unit[k] = unit
         fig_per[k] = per
+        fig_from[k] = from
         nfig[s]++
         fig_name[s, nfig[s]] = name
     }
@@ -76,7 +77,7 @@ function num(v, unit) {
     if (kind == "meta") { meta[s, name] = value; next }
     if (kind == "sample") {
         if (!((s, name) in is_op)) { is_op[s, name] = 1; nops[s]++; op_name[s, nops[s]] = name }
-        add_value(add_figure(s, name, "cycles", "batch"), value)
+        add_value(add_figure(s, name, "cycles", "batch", "guest"), value)
         if (!((s, name, boot) in op_boot)) { op_boot[s, name, boot] = 1; op_nboots[s, name]++ }
         next
     }
@@ -93,7 +94,7 @@ function num(v, unit) {
     if (name == "guest-entry-tsc" || name == "hv-entry-tsc") boots_with[s, boot] = 1
     if (!((s, boot) in boot_seen)) { boot_seen[s, boot] = 1; nboot[s]++; boot_id[s, nboot[s]] = boot }
     if (name in skip) next
-    pending[++npending] = s SUBSEP name SUBSEP value SUBSEP unit
+    pending[++npending] = s SUBSEP name SUBSEP value SUBSEP unit SUBSEP (kind == "hv" ? "hypervisor" : "guest")
 }
 
 END {
@@ -107,7 +108,7 @@ END {
             for (t = 1; t <= nstat; t++)
                 if (name == op "-" statname[t]) covered = 1
         }
-        if (!covered) add_value(add_figure(s, name, p[4], "boot"), p[3])
+        if (!covered) add_value(add_figure(s, name, p[4], "boot", p[5]), p[3])
     }
     # Boot to the guest's first instruction, from the guest's own TSC read.
     for (si = 1; si <= nscen; si++) {
@@ -115,7 +116,7 @@ END {
         for (b = 1; b <= nboot[s]; b++) {
             id = boot_id[s, b]
             if (((s, id, "guest-entry-tsc") in scalar) && ((s, id, "hv-entry-tsc") in scalar))
-                add_value(add_figure(s, "boot-to-first-guest-insn", "cycles", "boot"),
+                add_value(add_figure(s, "boot-to-first-guest-insn", "cycles", "boot", "guest and hypervisor"),
                           scalar[s, id, "guest-entry-tsc"] - scalar[s, id, "hv-entry-tsc"])
         }
     }
@@ -161,8 +162,8 @@ END {
                 num(st["median"], u), num(st["p10"], u), num(st["p90"], u), num(st["mad"], u), \
                 ns_s, ratio_s, st["n"]
             sep = (f > 1) ? "," : ""
-            printf "%s\n       {\"name\": %s, \"unit\": %s, \"samples\": %.0f, \"sampled_per\": %s, ", \
-                sep, jstr(name), jstr(u), st["n"], jstr(fig_per[k]) > json
+            printf "%s\n       {\"name\": %s, \"from\": %s, \"unit\": %s, \"samples\": %.0f, \"sampled_per\": %s, ", \
+                sep, jstr(name), jstr(fig_from[k]), jstr(u), st["n"], jstr(fig_per[k]) > json
             printf "\"median\": %s, \"min\": %s, \"p10\": %s, \"p90\": %s, \"max\": %s, \"mad\": %s", \
                 num(st["median"], u), num(st["min"], u), num(st["p10"], u), num(st["p90"], u), \
                 num(st["max"], u), num(st["mad"], u) > json

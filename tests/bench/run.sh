@@ -53,7 +53,10 @@ extract() {
         BEGIN { OFS = "\t" }
         /^bench [^ ]+ [0-9.]+ [^ ]+$/ { print s, b, "hv", $2, $3, $4; next }
         /^\([^)]*\) bench [^ ]+ [0-9.]+ [^ ]+$/ { print s, b, "guest", $3, $4, $5; next }
-        /^\([^)]*\) bench-samples / { for (i = 4; i <= NF; i++) print s, b, "sample", $3, $i, "cycles"; next }
+        /^\([^)]*\) bench-samples / {
+            for (i = 4; i <= NF; i++) print s, b, "sample", $3, $i, "cycles"
+            next
+        }
         /^bench-hcall / {
             for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
             print s, b, "hcall", f["nr"] ":" f["name"], f["calls"], f["cycles"], f["max"]
@@ -93,7 +96,8 @@ for ((b = 1; b <= max_boots; b++)); do
         others=$(pgrep -c -x qemu-system-x86 || true)
         (( others > busy )) && busy=$others
         t0=$SECONDS
-        line=$(BENCH_HV_OPTS="${s_hv[i]}" BENCH_CMDLINE="${s_cmdline[i]}" BENCH_MODULES="${s_mods[i]}" \
+        line=$(BENCH_HV_OPTS="${s_hv[i]}" BENCH_CMDLINE="${s_cmdline[i]}" \
+               BENCH_MODULES="${s_mods[i]}" \
                BENCH_ISO="$BOOT_LOG_DIR/$scen.iso" BENCH_REUSE_ISO=$((b > 1)) \
                bash "$here/boot-one.sh" "$scen-$b" "$guests/${s_guest[i]}.elf" 2> "$records.err" \
                | tail -n 1)
@@ -119,9 +123,11 @@ git_rev=$(git rev-parse --short HEAD 2> /dev/null || echo unknown)
 echo
 awk -f "$here/aggregate.awk" -v json="$json" -v cpu="$cpu" -v cores="$(nproc)" \
     -v kernel="$(uname -r)" -v qemu="$qemu_version" -v accel="$accel" -v qemu_cpu="$qemu_cpu" \
-    -v mem="${MEM:-512}" -v qemu_args="$BENCH_QEMU_ARGS" -v busy="$busy" -v git="$git_rev" -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    -v mem="${MEM:-512}" -v qemu_args="$BENCH_QEMU_ARGS" -v busy="$busy" -v git="$git_rev" \
+    -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     "$records"
 echo
 echo "bench: $((SECONDS - start)) s, $failed failed boot(s); figures in ${json#"$root"/}"
-(( busy == 0 )) || echo "bench: WARNING: up to $busy other QEMU process(es) ran during the boots; figures are noisy"
+(( busy == 0 )) ||
+    echo "bench: WARNING: up to $busy other QEMU process(es) ran during the boots; figures are noisy"
 (( failed == 0 ))

@@ -47,8 +47,9 @@ check_log() {
     local log=$1 line op missing=()
     local -a serial
     mapfile -t serial < <(tr -d '\r' < "$log")
+    local form='^\(d0\) bench [a-z0-9-]+ [0-9]+(\.[0-9]+)? [A-Za-z]+$'
     for line in "${serial[@]}"; do
-        if [[ $line =~ ^\(d0\)\ bench\  && ! $line =~ ^\(d0\)\ bench\ [a-z0-9-]+\ [0-9]+(\.[0-9]+)?\ [A-Za-z]+$ ]]; then
+        if [[ $line =~ ^\(d0\)\ bench\  && ! $line =~ $form ]]; then
             echo "malformed line '$line'"
             return
         fi

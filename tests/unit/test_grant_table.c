@@ -128,12 +128,13 @@ static void dom_build(struct sdom *d, uint16_t id, uint64_t *seed)
 
 /* Teardown as domain_destroy does it: grants, baseptr, relinquish, free. Nothing of
  * d may stay referenced (frames others map through grants became orphans). */
-static void dom_kill(struct sdom *d)
+static unsigned int dom_kill(struct sdom *d)
 {
+    unsigned int orphans;
     mfn_t i;
     uint64_t busy;
 
-    gnt_domain_destroy(&C, d->id);
+    orphans = gnt_domain_destroy(&C, d->id);
     UNIT_REQUIRE(pt_set_baseptr(ENV, d->id, &d->bp, INVALID_MFN) == 0, "baseptr drop");
     busy = pt_domain_relinquish(ENV, d->id);
     UNIT_REQUIRE(busy == 0, "d%u: %llu frames still referenced after teardown", d->id,
@@ -146,6 +147,7 @@ static void dom_kill(struct sdom *d)
                          (unsigned long long)(PTF_BASE + i));
     }
     d->id = 0;
+    return orphans;
 }
 
 static mfn_t table_frame(uint16_t id, unsigned int i)
@@ -654,7 +656,7 @@ START_TEST(granter_dies_while_mapped)
     gnt_map(&C, 2, b.bp, &m3);
     ck_assert_int_eq(m1.status | m2.status | m3.status, GNTST_okay);
     memcpy(saved, pg(f), PAGE_SIZE);
-    dom_kill(&a);
+    ck_assert_uint_eq(dom_kill(&a), 2);
     ck_assert_uint_eq(fr(f)->owner, GNT_ORPHAN_OWNER);
     ck_assert_uint_eq(fr(p)->owner, GNT_ORPHAN_OWNER);
     expect_frame(f, 2, 2, FRAME_TYPE_WRITABLE);

@@ -14,6 +14,7 @@
 #include "pv.h"
 #include "pv_mm.h"
 #include "sched.h"
+#include "time.h"
 #include "x86.h"
 
 struct cpu_regs *guest_regs(void)
@@ -85,6 +86,24 @@ static void feed_console_input(void)
         console_input_put((char)c);
 }
 
+/* Console work on the way out, at most once per CONSOLE_POLL_NS: reading the UART is a
+ * slow port access and draining a ring a cache-cold page walk, too much for every exit
+ * (they doubled the cost of a null hypercall). Hypercalls that wait for the console
+ * (yield, block, poll, shutdown) drain at once. */
+#define CONSOLE_POLL_NS (1000ull * 1000)
+
+static void console_service(struct domain *d)
+{
+    static uint64_t last;
+    uint64_t now = now_ns();
+
+    if (now - last < CONSOLE_POLL_NS)
+        return;
+    last = now;
+    console_drain(d);
+    feed_console_input();
+}
+
 void pv_exit_to_guest(struct cpu_regs *regs)
 {
     for (;;) {
@@ -109,8 +128,7 @@ void pv_exit_to_guest(struct cpu_regs *regs)
     struct vcpu_info *vi = v->vcpu_info;
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback)
         pv_bounce_to(regs, v->event_callback, true);
-    console_drain(v->domain);
-    feed_console_input();
+    console_service(v->domain);
     check_return_rip(regs);
     if (!vcpu_runnable(v))                    /* crashed while delivering */
         pv_exit_to_guest(regs);

@@ -20,7 +20,7 @@
  * The command line (start_info.cmd_line) may set rounds=N (default 101, at most 255),
  * batch=CYCLES (default 1000000) or iters=N (that many operations per sample for every
  * operation, instead of batch; the smoke test uses iters=4 rounds=3). The guest ends
- * with "bench-done <ops>" and SCHEDOP_shutdown(poweroff); a failed operation prints
+ * with "bench-done" and SCHEDOP_shutdown(poweroff); a failed operation prints
  * "bench-error <op>: <why>" and shuts down with SHUTDOWN_crash. */
 #ifndef BENCH_H
 #define BENCH_H
