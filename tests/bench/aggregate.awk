@@ -8,13 +8,17 @@
 #   hcall   name = "nr:name", value = calls, unit = cycles, extra = max
 # Figures: each operation with samples (statistics over every batch of every boot),
 # and every other scalar the guest or the hypervisor printed (statistics over boots).
+# Operations that move data (the guest printed "<op>-bytes N B") also get MB/s at the
+# median, and, when the scenario has a `memcpy-*` operation of the same size (the
+# in-guest copy), their throughput as a share of it ("of memcpy"). Operations named
+# *-notify get events per second (one operation = one event).
 # Other -v variables: the machine description for the JSON "machine" object.
 BEGIN {
     FS = "\t"
     # Scalars that describe the run rather than measure something.
     skip["iters"] = skip["rounds"] = skip["tsc-khz"] = 1
     skip["guest-entry-tsc"] = skip["hv-entry-tsc"] = 1
-    nstat = split("iters median min p10 p90 max mad median-ns vs-call", statname, " ")
+    nstat = split("iters median min p10 p90 max mad median-ns vs-call bytes", statname, " ")
 }
 
 function add_scenario(s) {
@@ -62,6 +66,15 @@ function stats(k, st,    n, i, a, d) {
     sort_values(d, n)
     st["mad"] = median_of(d, n)
 }
+# The in-guest copy of the same size as sized operation op, or "".
+function memcpy_of(s, op,    j, o) {
+    if (op ~ /^memcpy-/) return ""
+    for (j = 1; j <= nops[s]; j++) {
+        o = op_name[s, j]
+        if (o ~ /^memcpy-/ && ((s, o) in op_bytes) && op_bytes[s, o] == op_bytes[s, op]) return o
+    }
+    return ""
+}
 function jstr(s) {
     gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); gsub(/\t/, " ", s)
     return "\"" s "\""
@@ -90,6 +103,7 @@ function num(v, unit) {
     }
     # guest or hv scalar, one per boot
     scalar[s, boot, name] = value
+    if (name ~ /-bytes$/) op_bytes[s, substr(name, 1, length(name) - 6)] = value + 0
     if (name == "tsc-khz" && value > 0) { khz_n[s]++; khz_v[s, khz_n[s]] = value }
     if (name == "guest-entry-tsc" || name == "hv-entry-tsc") boots_with[s, boot] = 1
     if (!((s, boot) in boot_seen)) { boot_seen[s, boot] = 1; nboot[s]++; boot_id[s, nboot[s]] = boot }
@@ -170,6 +184,18 @@ END {
             if (ns >= 0) printf ", \"median_ns\": %s", num(ns, "ns") > json
             if (ratio >= 0) printf ", \"ratio_to_empty_call\": %.2f", ratio > json
             if (rratio >= 0) printf ", \"ratio_to_rdtsc\": %.2f", rratio > json
+            if (((s, name) in op_bytes) && khz && st["median"]) {
+                mbps = op_bytes[s, name] * khz / st["median"] / 1000
+                printf ", \"bytes\": %.0f, \"mb_per_s\": %.1f", op_bytes[s, name], mbps > json
+                bname = memcpy_of(s, name)
+                if (bname != "") {
+                    stats(s SUBSEP bname, bst)
+                    printf ", \"baseline\": %s, \"share_of_baseline\": %.4f", jstr(bname), \
+                        bst["median"] / st["median"] > json
+                }
+            }
+            if (name ~ /-notify$/ && khz && st["median"])
+                printf ", \"per_second\": %.0f", khz * 1000 / st["median"] > json
             if (fig_per[k] == "batch") {
                 n = 0
                 for (b = 1; b <= nboot[s]; b++)
@@ -199,6 +225,22 @@ END {
             line = line sprintf("%s %s %s..%s", line == "" ? "" : ";", op, num(bm[1], "cycles"), num(bm[n], "cycles"))
         }
         if (line != "") printf "  per-boot medians, lowest..highest:%s\n", line
+        # Throughput and rates at the median, where the TSC scale is known.
+        for (j = 1; j <= nops[s] && khz; j++) {
+            op = op_name[s, j]; stats(s SUBSEP op, st)
+            if (!st["median"]) continue
+            if ((s, op) in op_bytes) {
+                bname = memcpy_of(s, op); share = ""
+                if (bname != "") {
+                    stats(s SUBSEP bname, bst)
+                    share = sprintf("  %5.1f %% of %s", 100 * bst["median"] / st["median"], bname)
+                }
+                printf "  %-34s %12.1f MB/s%s\n", op " (throughput)", \
+                    op_bytes[s, op] * khz / st["median"] / 1000, share
+            }
+            if (op ~ /-notify$/)
+                printf "  %-34s %12.0f events/s\n", op " (rate)", khz * 1000 / st["median"]
+        }
         printf "\n     ],\n     \"hypercall_profile\": [" > json
         if (nhc[s]) {
             printf "  hypercall profile (cycles inside the handler, summed over %.0f boot(s)):\n", nboot[s]

@@ -35,8 +35,8 @@ static long run_trap_bounce(uint64_t n)
 }
 
 static const struct bench_op ops[] = {
-    { "null-hypercall", run_null_hypercall },
-    { "trap-bounce", run_trap_bounce },
+    { "null-hypercall", run_null_hypercall, 0, 0 },
+    { "trap-bounce", run_trap_bounce, 0, 0 },
 };
 
 void bench_main(void)

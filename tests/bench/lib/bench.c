@@ -23,7 +23,8 @@ uint64_t bench_iters, bench_rounds = DEFAULT_ROUNDS, bench_batch = DEFAULT_BATCH
 
 /* A page of our own that the runtime maps shared_info over. */
 static uint8_t shared_page[4096] __attribute__((aligned(4096), section(".bss.page_aligned")));
-static shared_info_t *shared;
+shared_info_t *bench_shared;
+#define shared bench_shared
 
 /* ------------------------------------------------------------------ console */
 
@@ -243,6 +244,11 @@ void bench_figure(const char *name, uint64_t value, const char *unit)
     bench_printf("bench %s %lu %s\n", name, (unsigned long)value, unit);
 }
 
+static void bench_figure_op(const char *op, const char *stat, uint64_t v, const char *unit)
+{
+    bench_printf("bench %s%s %lu %s\n", op, stat, (unsigned long)v, unit);
+}
+
 /* A value in tenths as "N.N". */
 static void figure_tenths(const char *op, const char *stat, uint64_t tenths, const char *unit)
 {
@@ -288,8 +294,8 @@ static long run_rdtsc(uint64_t n)
 }
 
 static const struct bench_op baselines[] = {
-    { "empty-call", run_empty_call },
-    { "rdtsc", run_rdtsc },
+    { "empty-call", run_empty_call, 0, 0 },
+    { "rdtsc", run_rdtsc, 0, 0 },
 };
 
 static uint64_t samples[MAX_OPS][MAX_ROUNDS];
@@ -309,7 +315,7 @@ static uint64_t sample(const struct bench_op *op, uint64_t n)
 
     if (rc < 0)
         bench_fail(op->name, "failed with %ld", rc);
-    return (t1 - t0) * 10 / n;
+    return (t1 - t0) * 10 / (n * (op->per ? op->per : 1));
 }
 
 /* Operations per sample: iters=N if given, else as many as fill bench_batch cycles,
@@ -322,7 +328,7 @@ static uint64_t iterations_for(const struct bench_op *op)
         return bench_iters;
     sample(op, CALIBRATE_ITERS);
     uint64_t tenths = sample(op, CALIBRATE_ITERS);
-    uint64_t n = bench_batch * 10 / (tenths ? tenths : 1);
+    uint64_t n = bench_batch * 10 / (tenths ? tenths : 1) / (op->per ? op->per : 1);
     return n < CALIBRATE_ITERS ? CALIBRATE_ITERS : n > MAX_ITERS ? MAX_ITERS : n;
 }
 
@@ -362,6 +368,8 @@ void bench_measure(const struct bench_op *ops, unsigned int nr)
         struct stats s;
         compute_stats(samples[i], (unsigned int)bench_rounds, &s);
         bench_printf("bench %s-iters %lu count\n", name, (unsigned long)iters[i]);
+        if (all[i]->bytes)
+            bench_figure_op(name, "-bytes", all[i]->bytes, "B");
         figure_tenths(name, "-median", s.median, "cycles");
         figure_tenths(name, "-min", s.min, "cycles");
         figure_tenths(name, "-p10", s.p10, "cycles");
@@ -387,6 +395,10 @@ void bench_start(start_info_t *si)
                          UVMF_INVLPG);
     if (rc == 0)
         shared = (shared_info_t *)shared_page;
+
+    uint64_t serve;
+    if (bench_cmdline_u64("serve", &serve))
+        bench_peer_serve(serve);               /* a peer prints no bench lines */
 
     bench_figure("guest-entry-tsc", bench_entry_tsc, "cycles");
     if (rc)

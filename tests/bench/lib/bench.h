@@ -87,10 +87,14 @@ bool bench_cmdline_u64(const char *key, uint64_t *val);
 long bench_set_trap(unsigned int vector, unsigned int dpl, void (*handler)(void));
 
 /* One measured operation: run(n) performs it n times and returns 0, or a negative
- * value (a Xen errno) when it failed; the runtime then reports it and stops. */
+ * value (a Xen errno) when it failed; the runtime then reports it and stops. With
+ * `per` set, run(n) performs n * per operations (a round trip is two one-way trips,
+ * a batched hypercall `per` pages), and the figures are per operation. */
 struct bench_op {
     const char *name;
     long (*run)(uint64_t n);
+    uint32_t per;       /* operations one run of the loop body performs (0: 1) */
+    uint32_t bytes;     /* bytes one operation moves (0: none): prints <op>-bytes */
 };
 
 /* Measure the baselines and ops[0..nr) (see the comment at the top) and print. */
@@ -98,5 +102,56 @@ void bench_measure(const struct bench_op *ops, unsigned int nr);
 
 /* Print one figure: "bench <name> <value> <unit>". */
 void bench_figure(const char *name, uint64_t value, const char *unit);
+
+/* shared_info, mapped by the runtime at start of day (NULL if that failed). */
+extern shared_info_t *bench_shared;
+
+/* ------------------------------------------------------------------ peer (peer.c) */
+/* Benchmarks between two domains: the same guest image runs as the measuring domain
+ * and, with `serve=D` on its command line, as the peer that serves domain D (it
+ * prints no bench lines). The convention, which needs no xenstore and holds on Xen
+ * as on xlite (grant references are chosen by the granter, ports are not):
+ *
+ *   peer      command line `serve=D [gref=G]` (G defaults to 8, the first reference
+ *             Xen leaves to the guest). alloc_unbound(DOMID_SELF, remote D) -> port P,
+ *             writes BENCH_PEER_MAGIC and P into a control page, grants it to D
+ *             read-write at reference G, and grants 64 data pages (filled with a
+ *             pattern) at G+1 .. G+64. Then serves events on P (see peer.c).
+ *   measurer  command line `peer=D' [gref=G]` (D' defaults to 1, the first domU).
+ *             Maps (D', G) writable, retrying until the peer has granted it, checks
+ *             the magic, bind_interdomain(D', P).
+ *
+ * The control page afterwards: the measurer sets `echo` (answer every event) or
+ * raises `ack_req` (answer once when seen), and `quit`. */
+#define BENCH_PEER_MAGIC 0x70656572u       /* "peer" */
+#define BENCH_PEER_DATA_PAGES 64
+
+struct bench_peer_ctrl {
+    uint32_t magic, port;                  /* written by the peer before granting */
+    uint32_t echo, quit;                   /* written by the measurer */
+    uint64_t ack_req;                      /* written by the measurer */
+    uint64_t acked, wakes;                 /* written by the peer */
+};
+
+struct bench_peer {
+    uint16_t domid;                        /* the peer's domid */
+    uint32_t gref;                         /* control page; data at gref + 1 + i */
+    uint32_t port;                         /* our end of the channel */
+    volatile struct bench_peer_ctrl *ctrl; /* mapped writable */
+    uint32_t ctrl_handle;
+};
+
+/* Measurer: connect as described above; bench_fail()s on error. */
+void bench_peer_connect(struct bench_peer *p);
+/* Measurer: tell the peer to quit, unmap the control page, close the port. */
+void bench_peer_disconnect(struct bench_peer *p);
+/* Clear our port's pending bit; wait (SCHEDOP_poll) until it is pending again. */
+void bench_port_clear(uint32_t port);
+long bench_port_wait(uint32_t port);
+long bench_port_send(uint32_t port);
+/* The MFN behind one of our own pages (start_info's P2M; VA == PFN * 4 KiB). */
+uint64_t bench_mfn_of(const void *va);
+/* Called by the runtime for `serve=D`: never returns. */
+NORETURN void bench_peer_serve(uint64_t domid);
 
 #endif
