@@ -60,13 +60,33 @@ fail() {
     exit 1
 }
 
+# log_lines: the serial log so far, without \r and terminal escapes.
+log_lines() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
+
+# says NAME REGEX...: the console lines of domain NAME ("(NAME) text") match the REGEXes
+# in this order. Domains may interleave, so only each one's own order is checked.
+says() {
+    local name=$1 re i=0 lines
+    shift
+    mapfile -t lines < <(log_lines | sed -n "s/^($name) //p")
+    for re in "$@"; do
+        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
+        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
+            "$(printf "  ($name) %s\n" "${lines[@]}")"
+        i=$((i + 1))
+    done
+}
+
+# has REGEX: some line of the whole log so far matches.
+has() { log_lines | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
+
 # Detail text for a failure: the end of the serial log and QEMU's stderr.
 _boot_context() {
     local n=${BOOT_TAIL:-15}
     [[ -n $BOOT_LOG ]] || return 0
     if [[ -s $BOOT_LOG ]]; then
         echo "last $n lines of $BOOT_LOG:"
-        tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g' | tail -n "$n" | sed 's/^/  | /'
+        log_lines | tail -n "$n" | sed 's/^/  | /'
     else
         echo "no serial output in $BOOT_LOG"
     fi

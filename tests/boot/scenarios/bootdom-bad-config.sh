@@ -9,28 +9,11 @@ guests=${XLITE_GUESTS:-$XLITE_ROOT/build/tests/guests}   # domu_*.elf, test_*.el
 info=$guests/domu_info.elf
 [[ -f $info ]] || fail "no $info (make guests, with tests/guests/domu.mk included)"
 
-# serial_log: the log so far, cleaned of \r and terminal escapes.
-serial_log() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
-# says NAME REGEX...: NAME's console lines ("(NAME) text") match the REGEXes in order
-# (domains may interleave, so only each one's own order is checked).
-says() {
-    local name=$1 re i=0 lines
-    shift
-    mapfile -t lines < <(serial_log | sed -n "s/^($name) //p")
-    for re in "$@"; do
-        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
-        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
-            "$(printf "  ($name) %s\n" "${lines[@]}")"
-        i=$((i + 1))
-    done
-}
-# has REGEX: some line of the whole log matches.
-has() { serial_log | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
 # one_line PREFIX: exactly one log line starts with PREFIX.
 one_line() {
     local n
-    n=$(serial_log | grep -c -F -- "$1" || true)
-    (( n == 1 )) || fail "$n lines start with '$1', want 1" "$(serial_log | grep -F -- "$1")"
+    n=$(log_lines | grep -c -F -- "$1" || true)
+    (( n == 1 )) || fail "$n lines start with '$1', want 1" "$(log_lines | grep -F -- "$1")"
 }
 
 boot_build_iso bootdom-bad-config -c "exit_on_shutdown dom0=none" \

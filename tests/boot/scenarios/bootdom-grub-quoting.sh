@@ -12,24 +12,6 @@ info=$guests/domu_info.elf
 [[ -f $info ]] || fail "no $info (make guests, with tests/guests/domu.mk included)"
 [[ -f $XLITE_ELF ]] || fail "hypervisor not built: $XLITE_ELF (run 'make hypervisor')"
 
-# serial_log: the log so far, cleaned of \r and terminal escapes.
-serial_log() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
-# says NAME REGEX...: NAME's console lines ("(NAME) text") match the REGEXes in order
-# (domains may interleave, so only each one's own order is checked).
-says() {
-    local name=$1 re i=0 lines
-    shift
-    mapfile -t lines < <(serial_log | sed -n "s/^($name) //p")
-    for re in "$@"; do
-        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
-        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
-            "$(printf "  ($name) %s\n" "${lines[@]}")"
-        i=$((i + 1))
-    done
-}
-# has REGEX: some line of the whole log matches.
-has() { serial_log | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
-
 # The ISO, built like scripts/mkiso.sh does but from this grub.cfg.
 stage=$BOOT_LOG_DIR/bootdom-grub-quoting.stage
 rm -rf "$stage"

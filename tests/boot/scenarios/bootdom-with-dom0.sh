@@ -16,24 +16,6 @@ stray=$BOOT_LOG_DIR/bootdom-with-dom0-stray.bin
 mkdir -p "$BOOT_LOG_DIR"
 head -c 5000 /dev/zero > "$stray"
 
-# serial_log: the log so far, cleaned of \r and terminal escapes.
-serial_log() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
-# says NAME REGEX...: NAME's console lines ("(NAME) text") match the REGEXes in order
-# (domains may interleave, so only each one's own order is checked).
-says() {
-    local name=$1 re i=0 lines
-    shift
-    mapfile -t lines < <(serial_log | sed -n "s/^($name) //p")
-    for re in "$@"; do
-        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
-        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
-            "$(printf "  ($name) %s\n" "${lines[@]}")"
-        i=$((i + 1))
-    done
-}
-# has REGEX: some line of the whole log matches.
-has() { serial_log | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
-
 # dom0's command line and memory are what test_boot_contract.c expects.
 boot_build_iso bootdom-with-dom0 -c "exit_on_shutdown dom0_mem=64M" \
     -m "$dom0 boot-contract-cmdline pages=16384 key=value" \

@@ -13,24 +13,6 @@ guests=${XLITE_GUESTS:-$XLITE_ROOT/build/tests/guests}   # domu_*.elf, test_*.el
 pp=$guests/domu_evtchn_pingpong.elf
 [[ -f $pp ]] || fail "no $pp (make guests, with tests/guests/domu.mk included)"
 
-# serial_log: the log so far, cleaned of \r and terminal escapes.
-serial_log() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
-# says NAME REGEX...: NAME's console lines ("(NAME) text") match the REGEXes in order
-# (domains may interleave, so only each one's own order is checked).
-says() {
-    local name=$1 re i=0 lines
-    shift
-    mapfile -t lines < <(serial_log | sed -n "s/^($name) //p")
-    for re in "$@"; do
-        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
-        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
-            "$(printf "  ($name) %s\n" "${lines[@]}")"
-        i=$((i + 1))
-    done
-}
-# has REGEX: some line of the whole log matches.
-has() { serial_log | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
-
 boot_build_iso evtchn-pingpong -c "exit_on_shutdown dom0=none" \
     -m "$pp domU name=ping memory=16 cmdline=\"offer peer=2 port=1 rounds=1000\"" \
     -m "$pp domU name=pong memory=16 cmdline=\"bind peer=1 port=1 rounds=1000\""

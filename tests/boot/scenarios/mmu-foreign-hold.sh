@@ -14,20 +14,6 @@ for f in "$holder" "$victim"; do
     [[ -f $f ]] || fail "no $f (make guests, with tests/guests/domu.mk included)"
 done
 
-# The serial log so far, without \r and terminal escapes.
-log_lines() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
-# says NAME REGEX...: NAME's console lines match the REGEXes in this order.
-says() {
-    local name=$1 re i=0 lines
-    shift
-    mapfile -t lines < <(log_lines | sed -n "s/^($name) //p")
-    for re in "$@"; do
-        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
-        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
-            "$(printf "  ($name) %s\n" "${lines[@]}")"
-        i=$((i + 1))
-    done
-}
 # line_of REGEX: LINE = number of the first log line matching REGEX (fails if none).
 line_of() {
     LINE=$(log_lines | grep -nE -m1 -- "$1" | cut -d: -f1) || true

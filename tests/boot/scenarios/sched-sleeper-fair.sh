@@ -21,8 +21,6 @@ guests=${XLITE_GUESTS:-$XLITE_ROOT/build/tests/guests}   # domu_*.elf
 spin=$guests/domu_spin.elf
 [[ -f $spin ]] || fail "no $spin (make guests, with tests/guests/domu.mk included)"
 
-# The serial log so far, without \r and terminal escapes.
-log_lines() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
 # spin_line NAME: RUNNABLE, UPDATES, GAP_US, LATE_US from NAME's "spin ..." line.
 spin_line() {
     local l re

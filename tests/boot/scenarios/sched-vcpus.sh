@@ -13,23 +13,6 @@ for f in "$smp" "$info"; do
     [[ -f $f ]] || fail "no $f (make guests, with tests/guests/domu.mk included)"
 done
 
-# The serial log so far, without \r and terminal escapes.
-log_lines() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
-# says NAME REGEX...: NAME's console lines match the REGEXes in this order.
-says() {
-    local name=$1 re i=0 lines
-    shift
-    mapfile -t lines < <(log_lines | sed -n "s/^($name) //p")
-    for re in "$@"; do
-        while (( i < ${#lines[@]} )) && [[ ! ${lines[i]} =~ $re ]]; do i=$((i + 1)); done
-        (( i < ${#lines[@]} )) || fail "($name) printed no line matching /$re/ (in order)" \
-            "$(printf "  ($name) %s\n" "${lines[@]}")"
-        i=$((i + 1))
-    done
-}
-# has REGEX: some line of the whole log matches.
-has() { log_lines | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
-
 boot_build_iso sched-vcpus -c "exit_on_shutdown dom0=none" \
     -m "$smp domU name=smp memory=16 vcpus=2" \
     -m "$info domU name=other memory=8 cmdline=\"next to smp\""

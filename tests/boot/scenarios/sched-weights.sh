@@ -18,8 +18,6 @@ for f in "$spin" "$sleeper" "$crash"; do
     [[ -f $f ]] || fail "no $f (make guests, with tests/guests/domu.mk included)"
 done
 
-# The serial log so far, without \r and terminal escapes.
-log_lines() { tr -d '\r' < "$BOOT_LOG" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
 # line_of REGEX: LINE = number of the first log line matching REGEX (fails if none).
 line_of() {
     LINE=$(log_lines | grep -nE -m1 -- "$1" | cut -d: -f1) || true
