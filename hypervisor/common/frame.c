@@ -86,6 +86,7 @@ static void mark_free(struct frame_allocator *fa, mfn_t i, mfn_t n)
         f->flags = FRAME_F_FREE;
         f->order = ORDER_NONE;
         f->next = f->prev = FRAME_NIL;
+        f->tlbflush_stamp = fa->tlb_clock;
     }
 }
 
@@ -199,6 +200,17 @@ mfn_t frames_alloc(struct frame_allocator *fa, unsigned int order, uint16_t owne
         list_push(fa, i + blk(k), k);   /* upper half stays free */
     }
     for (j = i; j < i + blk(order); j++) {
+        if (fa->table[j].tlbflush_stamp == fa->tlb_clock) {
+            /* Freed since the last flush: a TLB may still map it. (A clock that
+             * wrapped all the way round only costs a needless flush.) */
+            if (fa->flush_tlb != NULL)
+                fa->flush_tlb();
+            else
+                frames_tlb_flushed(fa);
+            break;
+        }
+    }
+    for (j = i; j < i + blk(order); j++) {
         struct frame *f = &fa->table[j];
 
         memset(f, 0, sizeof(*f));
@@ -234,6 +246,12 @@ int frames_free(struct frame_allocator *fa, mfn_t mfn, unsigned int order)
     fa->nr_free += blk(order);
     insert_block(fa, i, order);
     return 0;
+}
+
+/* Per frame.h. */
+void frames_tlb_flushed(struct frame_allocator *fa)
+{
+    fa->tlb_clock++;
 }
 
 /* Per frame.h. */

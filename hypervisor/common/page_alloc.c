@@ -62,6 +62,7 @@ void page_alloc_init(const struct boot_info *bi, uint64_t mbi_maddr)
     reserved[nr++] = (struct mem_range){ table_start, table_start + table_bytes };
     nf = memmap_free_ranges(avail, na, reserved, nr, free_r, MAX_RANGES);
     frames_init(&frame_alloc, maddr_to_virt(table_start), 0, nr_frames);
+    frame_alloc.flush_tlb = flush_tlb_all;
     for (int i = 0; i < nf; i++)
         frames_add_free_range(&frame_alloc, free_r[i].start >> PAGE_SHIFT,
                               free_r[i].end >> PAGE_SHIFT);

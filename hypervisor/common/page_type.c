@@ -503,36 +503,60 @@ int pt_walk_l1e(const struct pt_env *env, mfn_t l4, uint64_t va, mfn_t *l1,
 }
 
 /* Per page_type.h. */
+int pt_get_l4_ref(const struct pt_env *env, uint16_t owner, mfn_t l4)
+{
+    struct pt_op op;
+    struct frame *n;
+    int rc;
+
+    if (!op_init(&op, env) || (n = owned_frame(&op, owner, l4)) == NULL)
+        return -XEN_EINVAL;
+    if ((rc = get_general(n)) != 0)
+        return rc;
+    if ((rc = get_type(&op, n, FRAME_TYPE_L4)) != 0)
+        put_general(n);
+    return rc;
+}
+
+/* The L4 frame of l4 if it holds an L4 ref, else NULL. */
+static struct frame *held_l4(const struct pt_op *op, mfn_t l4)
+{
+    struct frame *o = ram_frame(op, l4);
+
+    return o != NULL && o->type == FRAME_TYPE_L4 && o->type_count > 0 ? o : NULL;
+}
+
+/* Per page_type.h. */
+int pt_put_l4_ref(const struct pt_env *env, mfn_t l4)
+{
+    struct pt_op op;
+    struct frame *o;
+
+    if (!op_init(&op, env) || (o = held_l4(&op, l4)) == NULL)
+        return -XEN_EINVAL;
+    put_type(&op, o);
+    put_general(o);
+    drain(&op);
+    return 0;
+}
+
+/* Per page_type.h. */
 int pt_set_baseptr(const struct pt_env *env, uint16_t owner, mfn_t *baseptr,
                    mfn_t new_l4)
 {
     struct pt_op op;
-    struct frame *o = NULL, *n;
     int rc;
 
     if (!op_init(&op, env) || baseptr == NULL)
         return -XEN_EINVAL;
-    if (*baseptr != INVALID_MFN) {
-        o = ram_frame(&op, *baseptr);
-        if (o == NULL || o->type != FRAME_TYPE_L4 || o->type_count == 0)
-            return -XEN_EINVAL;
-    }
-    if (new_l4 != INVALID_MFN) {
-        if ((n = owned_frame(&op, owner, new_l4)) == NULL)
-            return -XEN_EINVAL;
-        if ((rc = get_general(n)) != 0)
-            return rc;
-        if ((rc = get_type(&op, n, FRAME_TYPE_L4)) != 0) {
-            put_general(n);
-            return rc;
-        }
-    }
+    if (*baseptr != INVALID_MFN && held_l4(&op, *baseptr) == NULL)
+        return -XEN_EINVAL;
+    if (new_l4 != INVALID_MFN && (rc = pt_get_l4_ref(env, owner, new_l4)) != 0)
+        return rc;
+    mfn_t old = *baseptr;
     *baseptr = new_l4;
-    if (o != NULL) {
-        put_type(&op, o);
-        put_general(o);
-        drain(&op);
-    }
+    if (old != INVALID_MFN)
+        pt_put_l4_ref(env, old);
     return 0;
 }
 

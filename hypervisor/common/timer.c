@@ -44,11 +44,17 @@ void timer_set_slice_end(uint64_t deadline)
     irq_restore(flags);
 }
 
+/* At most this many callbacks per interrupt: whatever a callback re-arms, the loop ends
+ * and the rest run on the next (immediate) timer interrupt, with interrupts having
+ * been open in between. */
+#define TIMERS_PER_RUN 64
+
 void timers_run(void)
 {
     struct timer *t;
+    unsigned int n = 0;
 
-    while ((t = timer_queue_pop_expired(&queue, now_ns())))
+    while (n++ < TIMERS_PER_RUN && (t = timer_queue_pop_expired(&queue, now_ns())))
         t->fn(t->data);
     if (slice_end && slice_end <= now_ns()) {
         slice_end = 0;

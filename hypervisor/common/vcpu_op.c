@@ -14,6 +14,9 @@
 #define TIMER_FAR_NS      (1ull << 50)      /* beyond this a deadline is nonsense */
 #define TIMER_FALLBACK_NS (100ull * 1000 * 1000)
 #define PERIOD_MIN_NS     (1ull * 1000 * 1000)
+/* Xen's STIME_DELTA_MAX: the longest period accepted, so that expiry + period can
+ * never wrap for any system time this machine will see (2^62 ns is 146 years). */
+#define PERIOD_MAX_NS     ((1ull << 62) - 1)
 
 void vcpu_timer_fired(void *data)
 {
@@ -23,8 +26,13 @@ void vcpu_timer_fired(void *data)
 void vcpu_periodic_fired(void *data)
 {
     struct vcpu *v = data;
+    uint64_t now = now_ns(), next = v->periodic.expires + v->periodic_ns;
 
-    timer_set(&v->periodic, v->periodic.expires + v->periodic_ns);
+    /* Ticks missed while the CPU was busy are merged into one: the next expiry is
+     * always in the future, so timers_run() cannot keep re-running this timer. */
+    if (next <= now)
+        next = now + v->periodic_ns;
+    timer_set(&v->periodic, next);
     vcpu_raise_virq_timer(v);
 }
 
@@ -68,7 +76,7 @@ static long periodic(struct vcpu *v, uint64_t arg)
 
     if (copy_from_guest(&pt, arg, sizeof(pt)))
         return -XEN_EFAULT;
-    if (pt.period_ns < PERIOD_MIN_NS)
+    if (pt.period_ns < PERIOD_MIN_NS || pt.period_ns > PERIOD_MAX_NS)
         return -XEN_EINVAL;
     v->periodic_ns = pt.period_ns;
     timer_set(&v->periodic, now_ns() + pt.period_ns);
@@ -77,9 +85,9 @@ static long periodic(struct vcpu *v, uint64_t arg)
 
 /* Refuses: a vCPU id the domain does not have (-ENOENT), an unreadable or unwritable
  * argument (-EFAULT), up of a vCPU never initialised (-EINVAL), a singleshot timer in
- * the past with VCPU_SSHOTTMR_future (-ETIME), a period under 1 ms (-EINVAL), and
- * unknown commands (-ENOSYS). Timer ops act only on the caller's own vCPU... as in
- * Xen, they may name any vCPU of the caller's domain. */
+ * the past with VCPU_SSHOTTMR_future (-ETIME), a period under 1 ms or over 2^62 - 1 ns
+ * (-EINVAL), and unknown commands (-ENOSYS). As in Xen, timer ops may name any vCPU of
+ * the caller's domain. */
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 {
     struct domain *d = current_vcpu()->domain;

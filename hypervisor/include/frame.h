@@ -47,6 +47,7 @@ struct frame {
     uint8_t  pad[3];
     uint32_t next, prev;  /* free-list links (frame numbers relative to base); once
                            * allocated, `next` is page_type.c's scratch worklist link */
+    uint32_t tlbflush_stamp;  /* while free: the allocator's TLB clock when freed */
 };
 
 struct frame_allocator {
@@ -56,7 +57,17 @@ struct frame_allocator {
     uint32_t free_head[FRAME_MAX_ORDER + 1];
     uint64_t nr_free;                 /* frames currently free */
     uint64_t nr_managed;              /* frames ever given to the allocator */
+    /* Xen's TLB-flush timestamps, for one CPU: tlb_clock counts full TLB flushes, a
+     * freed frame records it, and frames_alloc flushes (through flush_tlb) before it
+     * hands out a frame freed since the last flush, which some TLB may still map (a
+     * stale alias left by an INVLPG of another address). No caller has to remember
+     * to flush before freeing. */
+    uint32_t tlb_clock;
+    void (*flush_tlb)(void);          /* a full flush; must call frames_tlb_flushed */
 };
+
+/* Every full TLB flush (all non-global and global entries) calls this. */
+void frames_tlb_flushed(struct frame_allocator *fa);
 
 /* Every frame starts reserved, unowned, count 0. */
 void frames_init(struct frame_allocator *fa, struct frame *table, mfn_t base_mfn,
@@ -67,7 +78,8 @@ void frames_init(struct frame_allocator *fa, struct frame *table, mfn_t base_mfn
 void frames_add_free_range(struct frame_allocator *fa, mfn_t start, mfn_t end);
 
 /* Allocate 2^order contiguous frames aligned to 2^order; each gets owner, count 0,
- * type NONE, type_count 0, flags 0. Returns the first MFN or INVALID_MFN. */
+ * type NONE, type_count 0, flags 0. Returns the first MFN or INVALID_MFN. Flushes the
+ * TLB first if one of them was freed after the last flush. */
 mfn_t frames_alloc(struct frame_allocator *fa, unsigned int order, uint16_t owner);
 
 /* Return a block obtained from frames_alloc with the same order. Refuses (returns

@@ -35,6 +35,10 @@ void m2p_init(void);
 void m2p_set(mfn_t mfn, uint64_t pfn);
 uint64_t m2p_get(mfn_t mfn);
 
+/* Flush all TLB entries of this CPU, global ones included (and advance the frame
+ * allocator's TLB clock). */
+void flush_tlb_all(void);
+
 /* Set up the frame table and hand all RAM not in use to the allocator. */
 void page_alloc_init(const struct boot_info *bi, uint64_t mbi_maddr);
 extern struct frame_allocator frame_alloc;

@@ -223,10 +223,20 @@ int pt_mod_entry(const struct pt_env *env, uint16_t pt_owner, uint16_t pg_owner,
 int pt_walk_l1e(const struct pt_env *env, mfn_t l4, uint64_t va, mfn_t *l1,
                 unsigned int *index);
 
-/* NEW_BASEPTR / NEW_USER_BASEPTR / emulated CR3 write: takes an L4 ref on new_l4
- * (INVALID_MFN = none), then drops the one *baseptr holds (if any) and stores new_l4.
- * Refuses (-XEN_EINVAL) new_l4 not RAM owned by owner, a type conflict, a *baseptr
- * that holds no L4 ref; a validation failure returns its code. */
+/* A base pointer's hold on an L4: pt_get_l4_ref takes a general and an L4 type ref on
+ * l4 (validating it if this is its first L4 ref); pt_put_l4_ref drops them. A live
+ * base pointer changes in three steps: get the new one, load CR3, put the old one
+ * (the table under the CPU must never lose its last reference, which would tear down
+ * its entries and zero its hypervisor slots while the CPU still walks it).
+ * pt_get_l4_ref refuses (-XEN_EINVAL) an l4 not RAM owned by owner and a type
+ * conflict; a validation failure returns its code. pt_put_l4_ref refuses
+ * (-XEN_EINVAL) a frame that holds no L4 ref. */
+int pt_get_l4_ref(const struct pt_env *env, uint16_t owner, mfn_t l4);
+int pt_put_l4_ref(const struct pt_env *env, mfn_t l4);
+
+/* For a base pointer no CPU is using: takes an L4 ref on new_l4 (INVALID_MFN = none),
+ * then drops the one *baseptr holds (if any) and stores new_l4. Refuses what
+ * pt_get_l4_ref refuses, and (-XEN_EINVAL) a *baseptr that holds no L4 ref. */
 int pt_set_baseptr(const struct pt_env *env, uint16_t owner, mfn_t *baseptr,
                    mfn_t new_l4);
 

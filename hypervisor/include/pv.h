@@ -63,6 +63,14 @@ void pv_vcpu_set_virtual_ts(struct vcpu *v, bool ts);
  * upcall, drain console rings. May switch the frame at the stack top to another vCPU. */
 void pv_exit_to_guest(struct cpu_regs *regs);
 
+/* The return path's guards (pv_return_fault.c): pv_selector_ok says whether a guest
+ * may return with selector sel (RPL 3) in CS (code) or SS; pv_return_fault_fixup
+ * claims a fault of the IRET to a guest (true: regs now resume at the fixup, which
+ * calls pv_return_faulted to crash that guest's domain). */
+bool pv_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
+bool pv_return_fault_fixup(struct cpu_regs *regs);
+void pv_return_faulted(struct cpu_regs *regs);
+
 /* Put the first runnable vCPU on this CPU and leave through its frame (idles if there
  * is none). */
 __attribute__((noreturn)) void pv_start_first_vcpu(void);

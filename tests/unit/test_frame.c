@@ -528,6 +528,49 @@ START_TEST(random_ops_match_model)
 }
 END_TEST
 
+static unsigned int flushes;
+
+static void count_flush(void)
+{
+    flushes++;
+    frames_tlb_flushed(&fa);
+}
+
+/* A frame freed since the last full TLB flush is handed out only after a flush (some
+ * TLB may still map it); one freed before a flush, or never used, needs none; a block
+ * with one such frame among many flushes once. */
+START_TEST(alloc_flushes_for_frames_freed_since_last_flush)
+{
+    setup(0, 64);
+    fa.flush_tlb = count_flush;
+    frames_add_free_range(&fa, 0, 64);
+    frames_tlb_flushed(&fa);                      /* boot-time frames: nothing cached */
+    flushes = 0;
+
+    mfn_t a = frames_alloc(&fa, 0, 1);
+    ck_assert_uint_eq(flushes, 0);
+    ck_assert_int_eq(frames_free(&fa, a, 0), 0);
+    ck_assert_uint_eq(frames_alloc(&fa, 0, 2), a);    /* most recently freed first */
+    ck_assert_uint_eq(flushes, 1);
+    ck_assert_uint_eq(frames_alloc(&fa, 0, 2) != INVALID_MFN, 1);
+    ck_assert_uint_eq(flushes, 1);                /* that one was never freed since */
+
+    ck_assert_int_eq(frames_free(&fa, a, 0), 0);
+    count_flush();                                /* someone flushed meanwhile */
+    flushes = 0;
+    ck_assert_uint_eq(frames_alloc(&fa, 0, 3), a);
+    ck_assert_uint_eq(flushes, 0);
+
+    mfn_t big = frames_alloc(&fa, 3, 4);
+    ck_assert_uint_ne(big, INVALID_MFN);
+    ck_assert_int_eq(frames_free(&fa, big, 3), 0);
+    ck_assert_uint_eq(frames_alloc(&fa, 3, 5), big);
+    ck_assert_uint_eq(flushes, 1);                /* once for the whole block */
+    ck_assert_int_eq(frames_check(&fa), 0);
+    free(table);
+}
+END_TEST
+
 Suite *frame_suite(void)
 {
     Suite *s = suite_create("frame");
@@ -540,6 +583,7 @@ Suite *frame_suite(void)
     UNIT_ADD_TEST(s, free_refusals);
     UNIT_ADD_TEST(s, check_detects_corruption);
     UNIT_ADD_TEST(s, check_detects_unmerged_buddies);
+    UNIT_ADD_TEST(s, alloc_flushes_for_frames_freed_since_last_flush);
     UNIT_ADD_SLOW_TEST(s, random_ops_match_model, 300);
     return s;
 }

@@ -1,5 +1,6 @@
 /* Boot-CPU identification and control-register setup. */
 #include "cpu.h"
+#include "fpu.h"
 #include "layout.h"
 #include "lib.h"
 #include "printk.h"
@@ -61,6 +62,7 @@ void cpu_init(void)
         cr4 |= CR4_SMAP;
     write_cr4(cr4);
     cpu_has_smap = smap;
+    fpu_init();
     syscall_init();
 
     const char *b0 = brand;

@@ -118,7 +118,21 @@ restore_all:
     pop     %rsi
     pop     %rdi
     add     $16, %rsp                       /* vector and error code */
+    /* The only IRETQ. Returning to a guest it can fault on the guest's CS or SS:
+     * pv_return_fault_fixup then resumes at guest_return_fault. */
+    .global guest_return_iret
+guest_return_iret:
     iretq
+
+/* A return to a guest faulted: back to that guest's frame at the stack top; C crashes
+ * its domain and puts the next vCPU's frame there, which restore_all then leaves by. */
+    .global guest_return_fault
+guest_return_fault:
+    mov     cpu0 + PERCPU_STACK_TOP(%rip), %rsp
+    sub     $FRAME_SIZE, %rsp
+    mov     %rsp, %rdi
+    call    pv_return_faulted
+    jmp     restore_all
 
 /* Discard the current stack and leave through the frame at `regs` (rdi): used to
  * start a vCPU and when the scheduler switches to another one. */

@@ -3,6 +3,7 @@
  * directly; page tables are written as plain memory and then pinned, which validates
  * the whole tree through the page-type state machine exactly like a guest's own pin. */
 #include "elf_loader.h"
+#include "fpu.h"
 #include "layout.h"
 #include "lib.h"
 #include "mm.h"
@@ -182,11 +183,7 @@ static void setup_vcpu0(struct builder *b, const struct pv_elf_info *info)
     v->dr[6] = 0xFFFF0FF0;
     v->dr[7] = 0x400;
     /* FXSAVE image of a freshly initialised FPU: FCW 0x37F, MXCSR 0x1F80. */
-    memset(v->fpu, 0, sizeof(v->fpu));
-    v->fpu[0] = 0x7F;
-    v->fpu[1] = 0x03;
-    v->fpu[24] = 0x80;
-    v->fpu[25] = 0x1F;
+    fpu_default_image(v->fpu);
 }
 
 static int fail(struct domain *d, int rc, const char *what)

@@ -4,6 +4,7 @@
  * holds for the guest: FPU/SSE (eagerly), FS/GS bases, data selectors, page tables. */
 #include "console.h"
 #include "console_input.h"
+#include "fpu.h"
 #include "layout.h"
 #include "lib.h"
 #include "machine.h"
@@ -25,17 +26,23 @@ struct cpu_regs *guest_regs(void)
 static void save_vcpu(struct vcpu *v)
 {
     v->regs = *guest_regs();
-    __asm__ volatile("fxsave64 %0" : "=m"(v->fpu));
+    fpu_save(v->fpu);
     v->fs_base = rdmsr(MSR_FS_BASE);
     uint64_t active = rdmsr(MSR_GS_BASE), inactive = rdmsr(MSR_SHADOW_GS_BASE);
     v->gs_base_kernel = v->kernel_mode ? active : inactive;
     v->gs_base_user = v->kernel_mode ? inactive : active;
 }
 
-static void load_vcpu(struct vcpu *v)
+/* False if v's FPU image was refused (the CPU then holds the power-on state). */
+static bool load_vcpu(struct vcpu *v)
 {
+    bool fpu_ok = fpu_restore(v->fpu);
+
+    if (!fpu_ok) {
+        fpu_default_image(v->fpu);
+        fpu_restore(v->fpu);
+    }
     *guest_regs() = v->regs;
-    __asm__ volatile("fxrstor64 %0" :: "m"(v->fpu));
     wrmsr(MSR_FS_BASE, v->fs_base);
     wrmsr(MSR_GS_BASE, v->kernel_mode ? v->gs_base_kernel : v->gs_base_user);
     wrmsr(MSR_SHADOW_GS_BASE, v->kernel_mode ? v->gs_base_user : v->gs_base_kernel);
@@ -44,6 +51,7 @@ static void load_vcpu(struct vcpu *v)
     pv_load_cr4(v);
     pv_update_vcpu_time(v);
     cpu0.current = v;
+    return fpu_ok;
 }
 
 void arch_vcpu_leave(struct vcpu *v)
@@ -60,10 +68,12 @@ static void context_switch(struct vcpu *prev, struct vcpu *next)
 {
     if (prev)
         save_vcpu(prev);
-    load_vcpu(next);
+    bool fpu_ok = load_vcpu(next);
     /* Guest L1 entries may be global: they must not survive into another domain. */
     if (!prev || prev->domain != next->domain)
         flush_tlb_all();
+    if (!fpu_ok)        /* cannot happen with sanitised images; never the host's fault */
+        domain_crash(next->domain, "its FPU state could not be restored");
 }
 
 /* A non-canonical RIP must never reach IRET/SYSRET: report it to the guest as #GP(0)
@@ -115,9 +125,10 @@ void pv_exit_to_guest(struct cpu_regs *regs)
             break;
         struct vcpu *next = sched_schedule(v);
         if (next) {
-            if (next != v)
-                context_switch(v && v->domain->state == DOM_RUNNING ? v : NULL, next);
-            break;
+            if (next == v)
+                break;
+            context_switch(v && v->domain->state == DOM_RUNNING ? v : NULL, next);
+            continue;                     /* next may have been crashed on the way in */
         }
         if (!domains_alive())
             idle_forever();

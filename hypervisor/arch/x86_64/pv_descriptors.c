@@ -67,10 +67,13 @@ long do_update_descriptor(uint64_t maddr, uint64_t desc)
 
     if ((maddr & 7) || !pv_descriptor_fixup(&desc))
         return -XEN_EINVAL;
-    /* Either the frame already is a descriptor page, or it must be able to become
-     * writable for the moment of the write (refused for page tables). */
-    bool seg = pv_get_frame_type(d, mfn, FRAME_TYPE_SEG_DESC) == 0;
-    if (!seg && pv_get_frame_type(d, mfn, FRAME_TYPE_WRITABLE))
+    /* A frame that already is a descriptor page (a live GDT) is written as one; any
+     * other must be able to become writable for the moment of the write (refused for
+     * page tables). Never the other way round: taking the descriptor type first would
+     * retype an idle frame and rewrite the privilege levels of all its descriptors. */
+    const struct frame *f = frame_of(&frame_alloc, mfn);
+    bool seg = f && f->type == FRAME_TYPE_SEG_DESC && f->type_count > 0;
+    if (pv_get_frame_type(d, mfn, seg ? FRAME_TYPE_SEG_DESC : FRAME_TYPE_WRITABLE))
         return -XEN_EINVAL;
     uint64_t *slot = (uint64_t *)maddr_to_virt(maddr);
     __atomic_store_n(slot, desc, __ATOMIC_RELAXED);

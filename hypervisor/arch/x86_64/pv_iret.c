@@ -13,8 +13,8 @@
 #define IRET_RFLAGS_KEEP (0x00000FD5ul | X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | \
                           X86_EFLAGS_AC | (1ul << 21) /* ID */)
 
-/* Crashes the domain if the frame is unreadable or asks for user mode without a user
- * page table. Returns the restored RAX (the hypercall's "result"). */
+/* Crashes the domain if the frame is unreadable, names a CS or SS a guest may not use
+ * (pv_selector_ok), or asks for user mode without a user page table. Returns the restored RAX (the hypercall's "result"). */
 long do_iret(void)
 {
     struct vcpu *v = current_vcpu();
@@ -23,6 +23,13 @@ long do_iret(void)
 
     if (copy_from_guest(&ic, regs->rsp, sizeof(ic))) {
         domain_crash(v->domain, "iret: unreadable iret frame");
+        return 0;
+    }
+    /* Selectors are checked before anything changes; a GDT entry that passes but is
+     * no usable segment makes the IRET itself fault (pv_return_fault.c). */
+    uint16_t cs = (uint16_t)ic.cs | 3, ss = (uint16_t)ic.ss | 3;
+    if (!pv_selector_ok(v, cs, true) || !pv_selector_ok(v, ss, false)) {
+        domain_crash(v->domain, "iret: CS or SS is no selector a guest may use");
         return 0;
     }
     if ((ic.cs & 3) == 3) {
@@ -36,9 +43,9 @@ long do_iret(void)
         v->iopl = (ic.rflags >> 12) & 3;
 
     regs->rip = ic.rip;
-    regs->cs = ic.cs | 3;
+    regs->cs = cs;
     regs->rsp = ic.rsp;
-    regs->ss = ic.ss | 3;
+    regs->ss = ss;
     regs->rflags = (ic.rflags & IRET_RFLAGS_KEEP) | X86_EFLAGS_IF | 2;
     if (!(ic.flags & VGCF_in_syscall)) {
         regs->rcx = ic.rcx;

@@ -29,13 +29,15 @@ static uint64_t *map_frame(void *ctx, mfn_t mfn)
     return maddr_to_virt(mfn << PAGE_SHIFT);
 }
 
-/* Flush everything, global entries included (guest L1 entries may carry G). */
+/* Flush everything, global entries included (guest L1 entries may carry G), and tell
+ * the frame allocator (its TLB clock decides when a reused frame needs a flush). */
 void flush_tlb_all(void)
 {
     uint64_t cr4 = read_cr4();
 
     write_cr4(cr4 & ~(uint64_t)CR4_PGE);
     write_cr4(cr4);
+    frames_tlb_flushed(&frame_alloc);
 }
 
 static void type_change(void *ctx, mfn_t mfn, unsigned int old_type, unsigned int new_type)
@@ -100,10 +102,29 @@ void pv_put_frame_type(struct domain *d, mfn_t mfn)
     pt_put_page_and_type(mm_env(), mfn);
 }
 
-static void load_cr3(struct vcpu *v)
+/* Points *slot (v's kernel or user base pointer) at new_l4 (INVALID_MFN = none): the
+ * new table is referenced (and validated) first, then CR3 follows if v is running,
+ * and only then is the old table released. In the other order the table under the
+ * CPU could lose its last reference and be torn down, hypervisor slots included,
+ * while the CPU still walks it: the next hypervisor access faults and the fault
+ * cannot be delivered (triple fault). */
+static long switch_baseptr(struct vcpu *v, mfn_t *slot, mfn_t new_l4)
 {
-    if (current_vcpu() == v)
-        write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
+    const struct pt_env *e = mm_env();
+    mfn_t old = *slot;
+    int rc;
+
+    if (new_l4 != INVALID_MFN && (rc = pt_get_l4_ref(e, v->domain->id, new_l4)))
+        return rc;
+    *slot = new_l4;
+    if (current_vcpu() == v) {
+        mfn_t live = v->kernel_mode ? v->kernel_l4 : v->user_l4;
+        if (live != INVALID_MFN)
+            write_cr3(live << PAGE_SHIFT);
+    }
+    if (old != INVALID_MFN)
+        pt_put_l4_ref(e, old);
+    return 0;
 }
 
 /* Refuses "no page table" (INVALID_MFN): guest kernel mode always has one. */
@@ -111,11 +132,7 @@ long pv_set_kernel_baseptr(struct vcpu *v, uint64_t mfn)
 {
     if (mfn == INVALID_MFN)
         return -XEN_EINVAL;
-    int rc = pt_set_baseptr(mm_env(), v->domain->id, &v->kernel_l4, mfn);
-
-    if (!rc)
-        load_cr3(v);
-    return rc;
+    return switch_baseptr(v, &v->kernel_l4, mfn);
 }
 
 int pv_pin_initial_l4(struct domain *d, mfn_t l4)
@@ -262,11 +279,7 @@ static long user_baseptr(struct vcpu *v, mfn_t mfn)
     if (mfn == v->user_l4)
         return 0;
     /* 0 (or ~0) means "no user page tables". */
-    mfn_t new_l4 = (mfn == 0 || mfn == INVALID_MFN) ? INVALID_MFN : mfn;
-    int rc = pt_set_baseptr(mm_env(), v->domain->id, &v->user_l4, new_l4);
-    if (!rc)
-        load_cr3(v);
-    return rc;
+    return switch_baseptr(v, &v->user_l4, (mfn == 0 || mfn == INVALID_MFN) ? INVALID_MFN : mfn);
 }
 
 static long copy_or_clear_page(struct domain *d, mfn_t dst, mfn_t src, bool copy)
@@ -346,28 +359,29 @@ static long mmuext_one(struct vcpu *v, const struct mmuext_op *op, domid_t owner
 
 /* Refuses: unreadable ops (-EFAULT), bad foreigndom (-ESRCH/-EPERM), foreign non-pin
  * ops (-EPERM), unknown commands (-ENOSYS) and what each command refuses. Stops at the
- * first failure; *pdone (if given) is increased by the number done. */
+ * first failure; *pdone (if given) receives the number done. As in Xen, *pdone is read
+ * only when resuming a preempted call (it then holds what earlier rounds did). */
 long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreigndom)
 {
     struct vcpu *v = current_vcpu();
     domid_t owner;
     long rc = page_owner(v->domain, foreigndom, &owner);
-    uint32_t done = 0;
+    uint32_t done = 0, before = 0;
 
-    if ((uint32_t)count & MMU_UPDATE_PREEMPTED)          /* a continuation: same rule */
+    if ((uint32_t)count & MMU_UPDATE_PREEMPTED) {
         count &= ~(uint64_t)MMU_UPDATE_PREEMPTED;
+        if (pdone && copy_from_guest(&before, pdone, sizeof(before)))
+            return -XEN_EFAULT;
+    }
     for (; !rc && done < (uint32_t)count; done++) {
         struct mmuext_op op;
         if (done && !(done % 256) && hypercall_preempt_check()) {
             long left = ((uint32_t)count - done) | MMU_UPDATE_PREEMPTED;
-            if (pdone) {
-                uint32_t prev;
-                if (copy_from_guest(&prev, pdone, sizeof(prev)))
-                    return -XEN_EFAULT;
-                prev += done;
-                if (copy_to_guest(pdone, &prev, sizeof(prev)))
-                    return -XEN_EFAULT;
-            }
+            uint32_t total = before + done;
+            flush_tlb_all();
+            domain_reap_orphans();
+            if (pdone && copy_to_guest(pdone, &total, sizeof(total)))
+                return -XEN_EFAULT;
             return hypercall_create_continuation(__HYPERVISOR_mmuext_op,
                                                  ops + done * sizeof(op), left, pdone,
                                                  foreigndom, 0);
@@ -383,13 +397,8 @@ long do_mmuext_op(uint64_t ops, uint64_t count, uint64_t pdone, uint64_t foreign
         flush_tlb_all();
         domain_reap_orphans();
     }
-    if (pdone) {
-        uint32_t before;
-        if (copy_from_guest(&before, pdone, sizeof(before)))
-            return rc ? rc : -XEN_EFAULT;
-        before += done;
-        if (copy_to_guest(pdone, &before, sizeof(before)))
-            return rc ? rc : -XEN_EFAULT;
-    }
+    done += before;
+    if (pdone && copy_to_guest(pdone, &done, sizeof(done)))
+        return rc ? rc : -XEN_EFAULT;
     return rc;
 }

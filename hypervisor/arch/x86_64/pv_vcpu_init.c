@@ -2,6 +2,7 @@
  * vcpu_guest_context. Everything the guest supplies is validated as the hypercalls that
  * set the same state would validate it: trap table entries, callbacks, the GDT, the
  * kernel page table (an L4 type reference). */
+#include "fpu.h"
 #include "guest_access.h"
 #include "lib.h"
 #include "mm.h"
@@ -15,8 +16,9 @@
 static struct vcpu_guest_context ctx;      /* 5 KiB: not on the hypervisor stack */
 
 /* Refuses: an initialised vCPU (-EEXIST), an unreadable context (-EFAULT), a
- * non-canonical RIP, RSP, callback or handler, or an unusable kernel page table
- * (-EINVAL or the page-type error). */
+ * non-canonical RIP, RSP, callback or handler, a CS or SS other than the flat ring-3
+ * selectors (the new vCPU has no GDT yet), or an unusable kernel page table (-EINVAL
+ * or the page-type error). The FPU image's MXCSR is masked to what the CPU accepts. */
 long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
 {
     if (v->initialised)
@@ -33,6 +35,12 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
         if (ctx.trap_ctxt[i].address && !is_canonical(ctx.trap_ctxt[i].address))
             return -XEN_EINVAL;
 
+    /* Xen forces RPL 3; 0 means the flat kernel selectors. */
+    uint16_t cs = u->cs ? (uint16_t)(u->cs | 3) : FLAT_KERNEL_CS;
+    uint16_t ss = u->ss ? (uint16_t)(u->ss | 3) : FLAT_KERNEL_SS;
+    if (!pv_selector_ok(v, cs, true) || !pv_selector_ok(v, ss, false))
+        return -XEN_EINVAL;
+
     mfn_t l4 = ctx.ctrlreg[3] >> PAGE_SHIFT;
     long rc = pv_set_kernel_baseptr(v, l4);      /* validates and references it */
     if (rc)
@@ -46,8 +54,8 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
     r->rdx = u->rdx; r->rsi = u->rsi; r->rdi = u->rdi;
     r->rip = u->rip;
     r->rsp = u->rsp;
-    r->cs = u->cs ? (u->cs | 3) : FLAT_KERNEL_CS;  /* Xen forces RPL 3 */
-    r->ss = u->ss ? (u->ss | 3) : FLAT_KERNEL_SS;
+    r->cs = cs;
+    r->ss = ss;
     r->rflags = (u->rflags & 0xFD5) | X86_EFLAGS_IF | 2;
 
     memset(v->trap_ctxt, 0, sizeof(v->trap_ctxt));
@@ -65,12 +73,11 @@ long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
     v->kernel_mode = true;                        /* VGCF_in_kernel is the only mode */
     v->dr[6] = 0xFFFF0FF0;
     v->dr[7] = 0x400;
-    if (ctx.flags & VGCF_i387_valid)
+    if (ctx.flags & VGCF_i387_valid) {
         memcpy(v->fpu, &ctx.fpu_ctxt, sizeof(v->fpu));
-    else {
-        memset(v->fpu, 0, sizeof(v->fpu));
-        v->fpu[0] = 0x7F, v->fpu[1] = 0x03;       /* FCW 0x37F */
-        v->fpu[24] = 0x80, v->fpu[25] = 0x1F;     /* MXCSR 0x1F80 */
+        fpu_sanitise_image(v->fpu);               /* FXRSTOR would #GP on the rest */
+    } else {
+        fpu_default_image(v->fpu);
     }
     v->initialised = true;
     if (ctx.flags & VGCF_online)

@@ -79,12 +79,15 @@ __attribute__((noreturn)) static void fatal_trap(const struct cpu_regs *r)
     machine_halt(EXIT_FAULT);
 }
 
-/* Exceptions the hypervisor itself raised: a guest-memory copy may fault (fixup), and
- * a #DB there (a guest's data breakpoint hit while the hypervisor touched its memory)
- * is swallowed; anything else is a hypervisor bug. */
+/* Exceptions the hypervisor itself raised: a guest-memory copy or a guest FPU restore
+ * may fault (fixup), so may the IRET back to a guest (its domain is crashed), and a
+ * #DB there (a guest's data breakpoint hit while the hypervisor touched its memory) is
+ * swallowed; anything else is a hypervisor bug. */
 static void hypervisor_exception(struct cpu_regs *regs)
 {
     if ((regs->vector == 14 || regs->vector == 13) && extable_fixup(regs))
+        return;
+    if (pv_return_fault_fixup(regs))
         return;
     if (regs->vector == 1)
         return;

@@ -200,8 +200,6 @@ static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t r[4])
 /* Forced-emulation prefix: ud2; .ascii "xen". */
 #define FEP ".byte 0x0f, 0x0b, 0x78, 0x65, 0x6e\n"
 
-#endif
-
 /* ------------------------------------------------------------------ trap sites */
 /* Where a test's trapping instruction was: filled in by SITE() right before it. */
 struct rt_site {
@@ -247,3 +245,5 @@ void check_trap(unsigned long count_before, const struct rt_expect *e);
 /* Running under QEMU's TCG (its CPU brand string says so): a few exceptions it does
  * not model (#XM, INTO's #UD in 64-bit mode, #SS for non-canonical stack operands). */
 bool on_qemu_tcg(void);
+
+#endif

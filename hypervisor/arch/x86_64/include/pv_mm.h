@@ -4,6 +4,7 @@
 #define XLITE_PV_MM_H
 
 #include "domain.h"
+#include "mm.h"
 
 /* Take a general + type reference of `type` on a frame d owns: 0, or -XEN_EINVAL
  * (not d's, or currently of another type in use). */
@@ -12,9 +13,6 @@ void pv_put_frame_type(struct domain *d, mfn_t mfn);
 
 /* Make mfn v's kernel L4 (MMUEXT_NEW_BASEPTR, emulated mov to %cr3). */
 long pv_set_kernel_baseptr(struct vcpu *v, uint64_t mfn);
-
-/* Flush all TLB entries of this CPU, global ones included. */
-void flush_tlb_all(void);
 
 /* The running vCPU's GDT window from its set_gdt frames; drop them. */
 void pv_gdt_load(const struct vcpu *v);
