@@ -1,16 +1,16 @@
 /* Boot-time domains: one unprivileged PV domain per `domU` Multiboot2 module (see
  * boot_domains.h). Everything that can be refused is checked before the domain is
  * created, so a refused module costs no frame and prints exactly one line. */
-#include "boot_domains.h"
-#include "domain.h"
-#include "domu_config.h"
-#include "elf_loader.h"
-#include "lib.h"
-#include "mm.h"
-#include "options.h"
-#include "printk.h"
-#include "pv_build.h"
-#include "pv_layout.h"
+#include <asm/domain.h>
+#include <hv/boot_domains.h>
+#include <hv/domain.h>
+#include <hv/domu_config.h>
+#include <hv/elf_loader.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <hv/options.h>
+#include <hv/printk.h>
 
 /* Frames kept back for the hypervisor when checking memory= against free memory. */
 #define HV_RESERVE_FRAMES   ((4ul << 20) >> PAGE_SHIFT)
@@ -45,7 +45,6 @@ static struct domain *domain_by_name(const char *name)
 static bool check_module(uint32_t idx, const void *image, size_t size)
 {
     char err[128];
-    struct pv_layout layout;
     uint64_t nr_pages = cfg.memory_mib << (20 - PAGE_SHIFT);
     struct domain *other = domain_by_name(cfg.name);
 
@@ -58,8 +57,7 @@ static bool check_module(uint32_t idx, const void *image, size_t size)
         printk("domU module %u: bad kernel image: %s\n", idx, err);
         return false;
     }
-    if (pv_layout_compute(&layout, elf.virt_base, elf.virt_kstart, elf.virt_kend, 0,
-                          nr_pages, err, sizeof(err))) {
+    if (arch_kernel_fits(&elf, nr_pages, err, sizeof(err))) {
         printk("domU module %u: bad value for 'memory': '%lu' (the kernel does not fit: %s)\n",
                idx, cfg.memory_mib, err);
         return false;
@@ -95,7 +93,7 @@ static bool build_one(const struct boot_info *bi, uint32_t idx, domid_t id)
         printk("domU module %u: cannot create domain %u (no free slot)\n", idx, id);
         return false;
     }
-    struct pv_build_args args = {
+    struct domain_build_args args = {
         .kernel = image,
         .kernel_size = size,
         .cmdline = cfg.cmdline,
@@ -103,7 +101,7 @@ static bool build_one(const struct boot_info *bi, uint32_t idx, domid_t id)
         .si_flags = 0,
     };
     d->weight = cfg.weight;
-    if (pv_build(d, &args)) {                 /* pv_build said why, in one line */
+    if (arch_domain_build(d, &args)) {                 /* pv_build said why, in one line */
         domain_destroy(d);
         printk("domU module %u: '%s' not built\n", idx, cfg.name);
         return false;

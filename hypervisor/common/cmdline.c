@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmdline.h"
-#include "lib.h"
-#include "xlite/errno.h"
+#include <hv/cmdline.h>
+#include <hv/lib.h>
+#include <xlite/errno.h>
 
 #define CMDLINE_TOKEN_MAX   1024  /* a token (quotes removed) must fit, with its NUL */
 #define CMDLINE_MSG_MAX     192

@@ -1,11 +1,11 @@
 /* Guest console output on the hypervisor console: console_io writes and the console
  * ring's out[] both end up here, printed line by line as "(d<id>) text" for dom0 and
  * "(<name>) text" for other domains. */
-#include "domain.h"
-#include "lib.h"
-#include "mm.h"
-#include "printk.h"
-#include "xlite/io/console.h"
+#include <hv/domain.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <hv/printk.h>
+#include <xlite/io/console.h>
 
 /* dom0 (and a domain without a name) is "(d<id>)"; a domU is "(<name>)". */
 static void flush_line(struct domain *d)

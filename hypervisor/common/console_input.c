@@ -1,7 +1,7 @@
 /* The serial input ring behind CONSOLEIO_read. Indices run freely and are masked on
  * use; the producer only advances prod, the consumer only cons, each publishing its
  * index with release order after touching the bytes. */
-#include "console_input.h"
+#include <hv/console_input.h>
 
 _Static_assert((CONSOLE_INPUT_SIZE & (CONSOLE_INPUT_SIZE - 1)) == 0,
                "CONSOLE_INPUT_SIZE must be a power of two");

@@ -5,15 +5,15 @@
  * Mini-OS's earliest output path, and output is line-buffered and sanitised). */
 #include <stdint.h>
 
-#include "console.h"
-#include "console_input.h"
-#include "domain.h"
-#include "guest_access.h"
-#include "hypercalls.h"
-#include "lib.h"
-#include "percpu.h"
-#include "xlite/errno.h"
-#include "xlite/xen.h"
+#include <asm/console.h>
+#include <hv/console_input.h>
+#include <hv/domain.h>
+#include <asm/guest_access.h>
+#include <asm/current.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <xlite/errno.h>
+#include <xlite/xen.h>
 
 /* Bytes copied from the guest per step: bounded stack use for any count. */
 #define CONSOLE_IO_CHUNK 128

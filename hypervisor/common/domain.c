@@ -2,25 +2,26 @@
  * are the frame-table entries it owns; teardown finds them with one scan of the table
  * (about a millisecond per GiB), which lets frames leave a domain at any time
  * (decrease_reservation) without list maintenance. */
-#include "domain.h"
-#include "event_channel.h"
-#include "grant_table.h"
-#include "hypercall.h"
-#include "lib.h"
-#include "machine.h"
-#include "mm.h"
-#include "options.h"
-#include "printk.h"
-#include "sched.h"
-#include "xlite/errno.h"
-#include "xlite/sched.h"
+#include <asm/domain.h>
+#include <hv/domain.h>
+#include <hv/event_channel.h>
+#include <hv/grant_table.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <hv/options.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <xlite/errno.h>
+#include <xlite/sched.h>
 
 struct domain *domains[MAX_DOMAINS];
 
 static struct domain domain_store[MAX_DOMAINS];
 static struct vcpu vcpu_store[MAX_DOMAINS][MAX_VCPUS_PER_DOM];
 static unsigned int nr_crashed;
-static uint64_t nr_orphans;             /* frames of dead domains still mapped elsewhere */
 
 static const char *const shutdown_names[] = {
     [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
@@ -100,8 +101,7 @@ static void domain_release_memory(struct domain *d)
 
     arch_domain_relinquish(d);
     for (mfn_t mfn = 0; mfn < frame_alloc.nr_frames; mfn++) {
-        struct frame *f = frame_of(&frame_alloc, mfn);
-        if (f->owner != d->id || (f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)))
+        if (!frame_owned_by(&frame_alloc, mfn, d->id))
             continue;
         m2p_set(mfn, M2P_INVALID);
         if (frames_free(&frame_alloc, mfn, 0) == 0) {
@@ -109,12 +109,11 @@ static void domain_release_memory(struct domain *d)
         } else {
             /* Another domain still maps it (a foreign or grant mapping): nobody may
              * map it anew, and it is freed when that last reference goes. */
-            f->owner = FRAME_OWNER_ORPHAN;
+            frames_orphan(&frame_alloc, mfn);
             kept++;
         }
     }
     d->tot_pages = 0;
-    nr_orphans += kept;
     if (kept)
         pr_info("d%u: %lu frames still mapped by other domains; freed when unmapped\n",
                 d->id, kept);
@@ -123,22 +122,14 @@ static void domain_release_memory(struct domain *d)
 
 void domain_reap_orphans(void)
 {
-    if (!nr_orphans)
-        return;
-    for (mfn_t mfn = 0; mfn < frame_alloc.nr_frames && nr_orphans; mfn++) {
-        struct frame *f = frame_of(&frame_alloc, mfn);
-        if (f->owner == FRAME_OWNER_ORPHAN && !(f->flags & FRAME_F_FREE) &&
-            !f->count && !f->type_count && frames_free(&frame_alloc, mfn, 0) == 0)
-            nr_orphans--;
-    }
+    frames_reap_orphans(&frame_alloc);
 }
 
 int domain_free_frame(struct domain *d, mfn_t mfn)
 {
-    struct frame *f = frame_of(&frame_alloc, mfn);
+    struct frame *f = frame_owned_by(&frame_alloc, mfn, d->id);
 
-    if (!f || f->owner != d->id || (f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)) ||
-        mfn == d->shared_info_mfn)
+    if (!f || mfn == d->shared_info_mfn)
         return -XEN_EINVAL;
     if (f->count || f->type_count)
         return -XEN_EBUSY;                    /* mapped, pinned or held somewhere */

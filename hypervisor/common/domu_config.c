@@ -4,10 +4,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cmdline.h"
-#include "domu_config.h"
-#include "lib.h"
-#include "xlite/errno.h"
+#include <hv/cmdline.h>
+#include <hv/domu_config.h>
+#include <hv/lib.h>
+#include <xlite/errno.h>
 
 #define DOMU_WORD       "domU"
 #define DOMU_WORD_LEN   4

@@ -6,10 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "elf_loader.h"
-#include "lib.h"
-#include "xlite/elfnote.h"
-#include "xlite/errno.h"
+#include <hv/elf_loader.h>
+#include <hv/lib.h>
+#include <xlite/elfnote.h>
+#include <xlite/errno.h>
 
 /* ---- the ELF64 subset we read (System V gABI; little-endian like x86) --------------- */
 

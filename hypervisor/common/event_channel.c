@@ -3,20 +3,21 @@
  * memory. See event_channel.h. */
 #include <stddef.h>
 
-#include "event_channel.h"
-#include "evtchn_ports.h"
-#include "guest_access.h"
-#include "hypercalls.h"
-#include "lib.h"
-#include "mm.h"
-#include "percpu.h"
-#include "printk.h"
-#include "sched.h"
-#include "time.h"
-#include "timer.h"
-#include "xlite/errno.h"
-#include "xlite/event_channel.h"
-#include "xlite/sched.h"
+#include <hv/event_channel.h>
+#include <hv/evtchn_ports.h>
+#include <asm/guest_access.h>
+#include <asm/current.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <asm/time.h>
+#include <hv/timer.h>
+#include <xlite/errno.h>
+#include <xlite/event_channel.h>
+#include <xlite/sched.h>
 
 _Static_assert(EVTCHN_MAX_VCPUS == MAX_VCPUS_PER_DOM, "port tables cover every vCPU");
 _Static_assert(MAX_VCPUS_PER_DOM <= XEN_LEGACY_MAX_VCPUS, "vcpu_info lives in shared_info");

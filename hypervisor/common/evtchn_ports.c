@@ -2,9 +2,9 @@
  * in whatever shared_info the table points to, kicks go through the caller's env. */
 #include <stddef.h>
 
-#include "evtchn_ports.h"
-#include "lib.h"
-#include "xlite/errno.h"
+#include <hv/evtchn_ports.h>
+#include <hv/lib.h>
+#include <xlite/errno.h>
 
 #define WORD_BITS   (8 * sizeof(xen_ulong_t))
 

@@ -7,9 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame.h"
-#include "lib.h"
-#include "xlite/errno.h"
+#include <hv/frame.h>
+#include <hv/lib.h>
+#include <xlite/errno.h>
 
 #define ORDER_NONE  0xFFu   /* `order` of a free frame that is not a block head */
 
@@ -246,6 +246,44 @@ int frames_free(struct frame_allocator *fa, mfn_t mfn, unsigned int order)
     fa->nr_free += blk(order);
     insert_block(fa, i, order);
     return 0;
+}
+
+/* Per frame.h. */
+struct frame *frame_owned_by(struct frame_allocator *fa, mfn_t mfn, uint16_t owner)
+{
+    struct frame *f = frame_of(fa, mfn);
+
+    return frame_is_ram(f) && f->owner == owner ? f : NULL;
+}
+
+/* Per frame.h; ignores a frame that is not RAM in use or already an orphan. */
+void frames_orphan(struct frame_allocator *fa, mfn_t mfn)
+{
+    struct frame *f = frame_of(fa, mfn);
+
+    if (!frame_is_ram(f) || f->owner == FRAME_OWNER_ORPHAN)
+        return;
+    f->owner = FRAME_OWNER_ORPHAN;
+    fa->nr_orphans++;
+}
+
+/* Per frame.h. O(frames) while orphans exist, O(1) otherwise. */
+uint64_t frames_reap_orphans(struct frame_allocator *fa)
+{
+    uint64_t freed = 0;
+
+    for (mfn_t i = 0; i < fa->nr_frames && fa->nr_orphans; i++) {
+        struct frame *f = &fa->table[i];
+
+        if (f->owner != FRAME_OWNER_ORPHAN || !frame_is_ram(f) || f->count ||
+            f->type_count)
+            continue;
+        if (frames_free(fa, fa->base_mfn + i, 0) == 0) {
+            fa->nr_orphans--;
+            freed++;
+        }
+    }
+    return freed;
 }
 
 /* Per frame.h. */

@@ -13,16 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame.h"
-#include "grant_table.h"
-#include "lib.h"
-#include "page_type.h"
-#include "xlite/errno.h"
-#include "xlite/grant_table.h"
+#include <asm/grant.h>
+#include <hv/frame.h>
+#include <hv/grant_core_int.h>
+#include <hv/grant_table.h>
+#include <hv/lib.h>
+#include <xlite/errno.h>
+#include <xlite/grant_table.h>
 
-#define GE_FLAGS(e)     ((uint16_t)((e) & 0xFFFF))
-#define GE_DOMID(e)     ((uint16_t)(((e) >> 16) & 0xFFFF))
-#define GE_FRAME(e)     ((uint32_t)((e) >> 32))
 #define PIN_MAX         0xFFFEu     /* a u16 pin count may grow by 1 from here, no more */
 #define COPY_PIN_MAX    0xFEu
 
@@ -38,41 +36,11 @@ struct grant_domain *gnt_domain(struct gnt_core *c, uint16_t id)
     return NULL;
 }
 
-static uint32_t nr_entries(const struct grant_domain *gd)
-{
-    return gd->nr_frames * GNT_ENTRIES_PER_FRAME;
-}
-
-static struct gnt_active *active_of(struct grant_domain *gd, uint32_t ref)
-{
-    return &gd->active[ref / GNT_ACTIVE_PER_PAGE][ref % GNT_ACTIVE_PER_PAGE];
-}
-
-static uint64_t *shared_of(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
-{
-    return &c->pt->map(c->pt->ctx, gd->frames[ref / GNT_ENTRIES_PER_FRAME])
-                [ref % GNT_ENTRIES_PER_FRAME];
-}
-
 static uint8_t *bytes_of(struct gnt_core *c, mfn_t mfn)
 {
     return (uint8_t *)c->pt->map(c->pt->ctx, mfn);
 }
 
-/* RAM frame owned by owner. */
-static bool owned(struct gnt_core *c, uint16_t owner, mfn_t mfn)
-{
-    const struct frame *f = frame_of(c->pt->fa, mfn);
-
-    return f != NULL && !(f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)) && f->owner == owner;
-}
-
-static struct gnt_map *map_at(struct grant_domain *gd, uint32_t h)
-{
-    return &gd->maptrack[h / GNT_MAPTRACK_PER_PAGE][h % GNT_MAPTRACK_PER_PAGE];
-}
-
-/* The used maptrack entry `h` of gd, or NULL. */
 static struct gnt_map *map_lookup(struct grant_domain *gd, uint32_t h)
 {
     struct gnt_map *m;
@@ -85,20 +53,6 @@ static struct gnt_map *map_lookup(struct grant_domain *gd, uint32_t h)
 
 /* ---------------------------------------------------------------- pins and flags */
 
-static unsigned int all_pins(const struct gnt_active *a)
-{
-    return (unsigned int)a->host_ro + a->host_rw + a->dev_ro + a->dev_rw + a->copy_ro +
-           a->copy_rw;
-}
-
-static unsigned int rw_pins(const struct gnt_active *a)
-{
-    return (unsigned int)a->host_rw + a->dev_rw + a->copy_rw;
-}
-
-/* Checks that entry ref of gd grants `who` access (writable if rw), sets GTF_reading
- * (and GTF_writing) and reports the frame the pins use. The caller counts its pin
- * once its refs are taken, and calls pin_sync whatever happens. */
 static int16_t pin_begin(struct gnt_core *c, struct grant_domain *gd, uint32_t ref,
                          uint16_t who, bool rw, uint32_t *frame)
 {
@@ -165,16 +119,12 @@ static uint16_t *dev_pin(struct gnt_active *a, bool rw)
 /* The refs of a device half or a copy: general, + WRITABLE type if rw. */
 static int get_refs(struct gnt_core *c, uint16_t owner, mfn_t mfn, bool rw)
 {
-    return rw ? pt_get_page_and_type(c->pt, owner, mfn, FRAME_TYPE_WRITABLE)
-              : pt_get_page(c->pt, owner, mfn);
+    return grant_frame_get(c->pt, owner, mfn, rw);
 }
 
 static void put_refs(struct gnt_core *c, mfn_t mfn, bool rw)
 {
-    if (rw)
-        pt_put_page_and_type(c->pt, mfn);
-    else
-        pt_put_page(c->pt, mfn);
+    grant_frame_put(c->pt, mfn, rw);
 }
 
 /* ---------------------------------------------------------------- maptrack */
@@ -240,38 +190,6 @@ static void map_free(struct grant_domain *gd, uint32_t h)
 
 /* ---------------------------------------------------------------- orphans */
 
-/* An orphaned maptrack entry for frame was released: once no other one names it and
- * nothing references it, the frame goes back. */
-static void orphan_release(struct gnt_core *c, uint32_t frame)
-{
-    const struct frame *f;
-    unsigned int d;
-    uint32_t h;
-
-    for (d = 0; d < GNT_MAX_DOMAINS; d++) {
-        struct grant_domain *gd = c->doms[d];
-
-        if (gd == NULL)
-            continue;
-        for (h = 0; h < gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE; h++) {
-            const struct gnt_map *m = map_at(gd, h);
-
-            if ((m->flags & GNT_M_USED) && m->granter == GNT_ORPHAN && m->frame == frame)
-                return;
-        }
-    }
-    f = frame_of(c->pt->fa, frame);
-    if (f == NULL || (f->flags & (FRAME_F_FREE | FRAME_F_RESERVED)) ||
-        f->owner != GNT_ORPHAN_OWNER)
-        return;                             /* already given back */
-    if (f->count != 0 || f->type_count != 0) {
-        c->orphans_stuck++;                 /* held by something outside grants */
-        return;
-    }
-    c->ops->frame_free(c->ctx, frame);
-    c->orphans_freed++;
-}
-
 /* Halves `halves` of maptrack entry h of gd are gone (their refs already dropped):
  * update the granter's pins and flags, free the entry once it has no half left. */
 static void release_halves(struct gnt_core *c, struct grant_domain *gd, uint32_t h,
@@ -292,12 +210,14 @@ static void release_halves(struct gnt_core *c, struct grant_domain *gd, uint32_t
     }
     m->flags &= (uint8_t)~halves;
     if (!(m->flags & (GNT_M_HOST | GNT_M_DEV))) {
-        bool orphan = m->granter == GNT_ORPHAN;
+        bool hold = m->flags & GNT_M_HOLD;
         uint32_t frame = m->frame;
 
         map_free(gd, h);
-        if (orphan)
-            orphan_release(c, frame);
+        if (hold) {                     /* the orphan's last name may be gone: reap */
+            put_refs(c, frame, false);
+            c->orphans_freed += frames_reap_orphans(c->pt->fa);
+        }
     }
 }
 
@@ -339,7 +259,7 @@ static bool table_grow(struct gnt_core *c, struct grant_domain *gd)
     mfn = c->ops->frame_alloc(c->ctx, gd->id);
     if (mfn == INVALID_MFN)
         goto undo_pages;
-    if (pt_get_page_and_type(c->pt, gd->id, mfn, FRAME_TYPE_WRITABLE) != 0) {
+    if (grant_frame_get(c->pt, gd->id, mfn, true) != 0) {
         c->ops->frame_free(c->ctx, mfn);
         goto undo_pages;
     }
@@ -389,13 +309,13 @@ static void destroy_mappings(struct gnt_core *c, struct grant_domain *gd)
         struct gnt_map *m = map_at(gd, h);
 
         if ((m->flags & GNT_M_USED) && (m->flags & GNT_M_HOST) &&
-            pt_remove_grant_l1e(c->pt, gd->id, m->host_slot >> PAGE_SHIFT,
+            destroy_grant_host_mapping(c->pt, gd->id, m->host_slot >> PAGE_SHIFT,
                                 (unsigned int)(m->host_slot & 0xFFF) >> 3, m->frame,
                                 !(m->flags & GNT_M_RO), INVALID_MFN, 0) != 0)
             sweep = true;
     }
     if (sweep)
-        pt_strip_grant_l1es(c->pt, gd->id);
+        grant_strip_host_mappings(c->pt, gd->id);
     for (h = 0; h < n; h++) {
         struct gnt_map *m = map_at(gd, h);
 
@@ -418,7 +338,7 @@ static unsigned int orphan_grants(struct gnt_core *c, struct grant_domain *gd)
         const struct gnt_active *a = active_of(gd, ref);
 
         if (all_pins(a) != 0 && owned(c, gd->id, a->frame) &&
-            pt_orphan_frame(c->pt, gd->id, a->frame, GNT_ORPHAN_OWNER) == 0)
+            grant_orphan_frame(c->pt, gd->id, a->frame) == 0)
             n++;
     }
     for (d = 0; d < GNT_MAX_DOMAINS; d++) {
@@ -429,8 +349,14 @@ static unsigned int orphan_grants(struct gnt_core *c, struct grant_domain *gd)
         for (h = 0; h < o->maptrack_pages * GNT_MAPTRACK_PER_PAGE; h++) {
             struct gnt_map *m = map_at(o, h);
 
-            if ((m->flags & GNT_M_USED) && m->granter == gd->id)
-                m->granter = GNT_ORPHAN;
+            if (!(m->flags & GNT_M_USED) || m->granter != gd->id)
+                continue;
+            m->granter = GNT_ORPHAN;
+            /* Hold the frame while this map names it: a host half the guest dropped
+             * implicitly no longer keeps it alive, and a reaped frame must never be
+             * what a handle names. */
+            if (get_refs(c, FRAME_OWNER_ORPHAN, m->frame, false) == 0)
+                m->flags |= GNT_M_HOLD;
         }
     }
     return n;
@@ -446,7 +372,7 @@ unsigned int gnt_domain_destroy(struct gnt_core *c, uint16_t id)
     destroy_mappings(c, gd);
     orphans = orphan_grants(c, gd);
     for (i = 0; i < gd->nr_frames; i++)
-        pt_put_page_and_type(c->pt, gd->frames[i]);
+        grant_frame_put(c->pt, gd->frames[i], true);
     for (i = 0; i < ARRAY_SIZE(gd->active); i++)
         if (gd->active[i] != NULL)
             c->ops->page_free(c->ctx, gd->active[i]);
@@ -473,7 +399,7 @@ static int16_t host_slot(struct gnt_core *c, mfn_t l4, uint64_t addr, bool pte, 
         *idx = (unsigned int)(addr & 0xFFF) >> 3;
         return GNTST_okay;
     }
-    return pt_walk_l1e(c->pt, l4, addr, l1, idx) == 0 ? GNTST_okay : GNTST_general_error;
+    return grant_host_slot(c->pt, l4, addr, l1, idx) == 0 ? GNTST_okay : GNTST_general_error;
 }
 
 bool gnt_map(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_map_grant_ref *op)
@@ -511,7 +437,7 @@ bool gnt_map(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_map_gran
     if (st == GNTST_okay && dev && get_refs(c, granter, frame, rw) != 0)
         st = GNTST_general_error;
     if (st == GNTST_okay && host &&
-        pt_install_grant_l1e(c->pt, self, l1, idx, granter, frame, rw) != 0) {
+        create_grant_host_mapping(c->pt, self, l1, idx, granter, frame, rw) != 0) {
         if (dev)
             put_refs(c, frame, rw);
         st = GNTST_general_error;
@@ -566,7 +492,7 @@ bool gnt_unmap(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_unmap_
         return false;
     }
     if (host && (host_slot(c, l4, op->host_addr, m->flags & GNT_M_PTE, &l1, &idx) != 0 ||
-                 pt_remove_grant_l1e(c->pt, self, l1, idx, m->frame, rw, INVALID_MFN, 0))) {
+                 destroy_grant_host_mapping(c->pt, self, l1, idx, m->frame, rw, INVALID_MFN, 0))) {
         op->status = GNTST_general_error;
         return false;
     }
@@ -595,7 +521,7 @@ bool gnt_unmap_and_replace(struct gnt_core *c, uint16_t self, mfn_t l4,
     if (!(m->flags & GNT_M_HOST) || (pte && op->new_addr != 0) ||
         host_slot(c, l4, op->host_addr, pte, &l1, &idx) != 0 ||
         (op->new_addr != 0 && host_slot(c, l4, op->new_addr, false, &nl1, &nidx) != 0) ||
-        pt_remove_grant_l1e(c->pt, self, l1, idx, m->frame, !(m->flags & GNT_M_RO), nl1,
+        destroy_grant_host_mapping(c->pt, self, l1, idx, m->frame, !(m->flags & GNT_M_RO), nl1,
                             nidx) != 0) {
         op->status = GNTST_general_error;
         return false;
@@ -716,142 +642,4 @@ void gnt_copy(struct gnt_core *c, uint16_t self, struct gnttab_copy *op)
     copy_release(c, &dst);
     copy_release(c, &src);
     op->status = st;
-}
-
-/* ---------------------------------------------------------------- checks */
-
-size_t gnt_holds(struct gnt_core *c, struct pt_hold *out, size_t max)
-{
-    size_t n = 0;
-    unsigned int d;
-    uint32_t i;
-
-    for (d = 0; d < GNT_MAX_DOMAINS; d++) {
-        struct grant_domain *gd = c->doms[d];
-
-        if (gd == NULL)
-            continue;
-        for (i = 0; i < gd->nr_frames; i++, n++)
-            if (n < max)
-                out[n] = (struct pt_hold){ gd->frames[i], FRAME_TYPE_WRITABLE };
-        for (i = 0; i < gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE; i++) {
-            const struct gnt_map *m = map_at(gd, i);
-
-            if (!(m->flags & GNT_M_USED) || !(m->flags & GNT_M_DEV))
-                continue;
-            if (n < max)
-                out[n] = (struct pt_hold){ m->frame, (m->flags & GNT_M_RO)
-                                                         ? FRAME_TYPE_NONE
-                                                         : FRAME_TYPE_WRITABLE };
-            n++;
-        }
-    }
-    return n;
-}
-
-static int fail(struct gnt_check_report *rep, int code, uint16_t domid, uint32_t index)
-{
-    if (rep != NULL) {
-        rep->code = code;
-        rep->domid = domid;
-        rep->index = index;
-    }
-    return -code;
-}
-
-/* Table frames, free list and each used maptrack entry of gd. */
-static int check_domain(struct gnt_core *c, struct grant_domain *gd,
-                        struct gnt_check_report *rep)
-{
-    uint32_t total = gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE, used = 0, nfree = 0, h;
-    uint32_t i;
-
-    if (gd->nr_frames > GNT_MAX_FRAMES)
-        return fail(rep, GNTCHK_TABLE, gd->id, 0);
-    for (i = 0; i < gd->nr_frames; i++) {
-        const struct frame *f = frame_of(c->pt->fa, gd->frames[i]);
-
-        if (!owned(c, gd->id, gd->frames[i]) || f->type != FRAME_TYPE_WRITABLE ||
-            f->type_count == 0)
-            return fail(rep, GNTCHK_TABLE, gd->id, i);
-    }
-    for (h = gd->free_head; h != GNT_NO_HANDLE; h = map_at(gd, h)->next_free) {
-        if (h >= total || (map_at(gd, h)->flags & GNT_M_USED) || ++nfree > total ||
-            (map_at(gd, h)->next_free == GNT_NO_HANDLE && h != gd->free_tail))
-            return fail(rep, GNTCHK_FREELIST, gd->id, h);
-    }
-    for (h = 0; h < total; h++) {
-        const struct gnt_map *m = map_at(gd, h);
-        struct grant_domain *g;
-
-        if (!(m->flags & GNT_M_USED))
-            continue;
-        used++;
-        if (!(m->flags & (GNT_M_HOST | GNT_M_DEV)))
-            return fail(rep, GNTCHK_MAP, gd->id, h);
-        if (m->granter == GNT_ORPHAN) {
-            if (!owned(c, GNT_ORPHAN_OWNER, m->frame))
-                return fail(rep, GNTCHK_MAP, gd->id, h);
-            continue;
-        }
-        g = gnt_domain(c, m->granter);
-        if (g == NULL || m->ref >= nr_entries(g) ||
-            all_pins(active_of(g, m->ref)) == 0 || active_of(g, m->ref)->frame != m->frame ||
-            active_of(g, m->ref)->domid != gd->id)
-            return fail(rep, GNTCHK_MAP, gd->id, h);
-    }
-    if (used != gd->maps_in_use || used + nfree != total)
-        return fail(rep, GNTCHK_FREELIST, gd->id, used);
-    return 0;
-}
-
-int gnt_check(struct gnt_core *c, uint32_t *scratch, struct gnt_check_report *rep)
-{
-    unsigned int d, o;
-    uint32_t ref, h;
-    int rc;
-
-    if (rep != NULL)
-        memset(rep, 0, sizeof(*rep));
-    for (d = 0; d < GNT_MAX_DOMAINS; d++)
-        if (c->doms[d] != NULL && (rc = check_domain(c, c->doms[d], rep)) != 0)
-            return rc;
-    for (d = 0; d < GNT_MAX_DOMAINS; d++) {
-        struct grant_domain *gd = c->doms[d];
-
-        if (gd == NULL)
-            continue;
-        memset(scratch, 0, 4 * sizeof(uint32_t) * nr_entries(gd));
-        for (o = 0; o < GNT_MAX_DOMAINS; o++) {
-            struct grant_domain *mg = c->doms[o];
-
-            if (mg == NULL)
-                continue;
-            for (h = 0; h < mg->maptrack_pages * GNT_MAPTRACK_PER_PAGE; h++) {
-                const struct gnt_map *m = map_at(mg, h);
-                unsigned int rw = !(m->flags & GNT_M_RO);
-
-                if (!(m->flags & GNT_M_USED) || m->granter != gd->id)
-                    continue;
-                if (m->flags & GNT_M_HOST)
-                    scratch[4 * m->ref + rw]++;
-                if (m->flags & GNT_M_DEV)
-                    scratch[4 * m->ref + 2 + rw]++;
-            }
-        }
-        for (ref = 0; ref < nr_entries(gd); ref++) {
-            const struct gnt_active *a = active_of(gd, ref);
-            uint16_t fl = GE_FLAGS(__atomic_load_n(shared_of(c, gd, ref), __ATOMIC_RELAXED));
-
-            if (a->copy_ro != 0 || a->copy_rw != 0)
-                return fail(rep, GNTCHK_COPY, gd->id, ref);
-            if (a->host_ro != scratch[4 * ref] || a->host_rw != scratch[4 * ref + 1] ||
-                a->dev_ro != scratch[4 * ref + 2] || a->dev_rw != scratch[4 * ref + 3])
-                return fail(rep, GNTCHK_PINS, gd->id, ref);
-            if (!!(fl & GTF_reading) != (all_pins(a) != 0) ||
-                !!(fl & GTF_writing) != (rw_pins(a) != 0))
-                return fail(rep, GNTCHK_FLAGS, gd->id, ref);
-        }
-    }
-    return 0;
 }

@@ -12,19 +12,20 @@
  * of another domain without privilege: GNTST_permission_denied; an unwritable
  * frame_list: GNTST_bad_virt_addr. A batch that unmapped anything flushes the TLB
  * before it returns (or continues). */
-#include "domain.h"
-#include "grant_table.h"
-#include "guest_access.h"
-#include "hypercall.h"
-#include "hypercalls.h"
-#include "lib.h"
-#include "mm.h"
-#include "percpu.h"
-#include "printk.h"
-#include "pv_mm.h"
-#include "xlite/errno.h"
-#include "xlite/grant_table.h"
-#include "xlite/xen.h"
+#include <hv/domain.h>
+#include <hv/grant_table.h>
+#include <asm/guest_access.h>
+#include <hv/hypercall.h>
+#include <asm/current.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <hv/printk.h>
+#include <asm/grant.h>
+#include <asm/mm.h>
+#include <xlite/errno.h>
+#include <xlite/grant_table.h>
+#include <xlite/xen.h>
 
 /* ---------------------------------------------------------------- memory for the core */
 
@@ -79,7 +80,7 @@ static struct gnt_core core;
 static struct gnt_core *gc(void)
 {
     if (core.pt == NULL) {
-        core.pt = pv_mm_env();
+        core.pt = arch_grant_mm();
         core.ops = &gnt_ops;
     }
     return &core;

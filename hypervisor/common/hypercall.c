@@ -2,16 +2,16 @@
  * listed return -XEN_ENOSYS. Arguments arrive in RDI, RSI, RDX, R10, R8 (the x86-64 PV
  * convention); each handler declares only the ones it uses, and the table records how
  * many that is. */
-#include "hypercall.h"
-#include "hypercalls.h"
-#include "lib.h"
-#include "options.h"
-#include "printk.h"
-#include "time.h"
-#include "timer.h"
-#include "x86.h"
-#include "xlite/errno.h"
-#include "xlite/xen.h"
+#include <hv/hypercall.h>
+#include <asm/current.h>
+#include <asm/hypercall.h>
+#include <hv/lib.h>
+#include <hv/options.h>
+#include <hv/printk.h>
+#include <asm/time.h>
+#include <hv/timer.h>
+#include <xlite/errno.h>
+#include <xlite/xen.h>
 
 /* Every hypercall: X(name, number of arguments). The arity picks the handler's exact
  * type below, so the compiler checks each do_<name> against it and dispatch calls it
@@ -85,9 +85,9 @@ void hypercall_dispatch(struct cpu_regs *regs)
         regs->rax = (uint64_t)hypercall_call(nr, args);
         return;
     }
-    uint64_t t0 = rdtsc();
+    uint64_t t0 = get_cycles();
     regs->rax = (uint64_t)hypercall_call(nr, args);
-    uint64_t dt = rdtsc() - t0;
+    uint64_t dt = get_cycles() - t0;
     unsigned int slot = nr < NR_HYPERCALLS ? (unsigned int)nr : NR_HYPERCALLS;
     profile[slot].calls++;
     profile[slot].cycles += dt;

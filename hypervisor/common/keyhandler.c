@@ -1,11 +1,12 @@
 /* Debug keys: 'h' lists them; each prints one diagnostic to the console. */
-#include "frame.h"
-#include "hypercall.h"
-#include "keyhandler.h"
-#include "lib.h"
-#include "mm.h"
-#include "printk.h"
-#include "time.h"
+#include <hv/frame.h>
+#include <hv/hypercall.h>
+#include <hv/keyhandler.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <hv/printk.h>
+#include <asm/time.h>
 
 static void key_help(void);
 

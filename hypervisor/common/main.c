@@ -1,25 +1,21 @@
 /* start_xlite: the hypervisor's C entry on the boot CPU, in boot order. */
-#include "apic.h"
-#include "boot_domains.h"
-#include "console.h"
-#include "cpu.h"
-#include "desc.h"
-#include "irq.h"
-#include "keyhandler.h"
-#include "lib.h"
-#include "machine.h"
-#include "mm.h"
-#include "multiboot2.h"
-#include "options.h"
-#include "printk.h"
-#include "pv.h"
-#include "pv_build.h"
-#include "sched.h"
-#include "serial.h"
-#include "time.h"
-#include "timer.h"
-#include "version.h"
-#include "x86.h"
+#include <asm/console.h>
+#include <asm/domain.h>
+#include <asm/irq.h>
+#include <asm/machine.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <asm/setup.h>
+#include <asm/time.h>
+#include <hv/boot_domains.h>
+#include <hv/keyhandler.h>
+#include <hv/lib.h>
+#include <hv/multiboot2.h>
+#include <hv/options.h>
+#include <hv/printk.h>
+#include <hv/sched.h>
+#include <hv/timer.h>
+#include <hv/version.h>
 
 #define IDLE_POLL_NS   10000000ul       /* serial input is polled every 10 ms when idle */
 #define SELFTEST_NS    10000000ul
@@ -42,8 +38,7 @@ static void timer_selftest(void)
 
     timer_set_deadline(start + SELFTEST_NS);
     while (timer_fired == before) {
-        safe_halt();
-        local_irq_disable();
+        cpu_wait_for_interrupt();
         if (now_ns() - start > 100 * SELFTEST_NS)
             panic("time: the APIC timer did not fire within %lu ms", 100 * SELFTEST_NS / 1000000);
     }
@@ -102,8 +97,7 @@ void idle_forever(void)
         while ((c = console_getc()) >= 0)
             handle_debug_key(c);
         timer_set_deadline(now_ns() + IDLE_POLL_NS);
-        safe_halt();
-        local_irq_disable();
+        cpu_wait_for_interrupt();
     }
 }
 
@@ -121,7 +115,7 @@ static struct domain *build_dom0(void)
     uint64_t avail = (frame_alloc.nr_free << PAGE_SHIFT);
     if (mem + (16ul << 20) > avail)
         mem = avail > (32ul << 20) ? avail - (16ul << 20) : avail / 2;
-    struct pv_build_args args = {
+    struct domain_build_args args = {
         .kernel = maddr_to_virt(bi->modules[0].start),
         .kernel_size = bi->modules[0].end - bi->modules[0].start,
         .cmdline = bi->modules[0].string,
@@ -135,7 +129,7 @@ static struct domain *build_dom0(void)
     struct domain *d = domain_create(0, "dom0", true, 1, args.nr_pages);
     if (!d)
         panic("dom0: cannot create the domain");
-    if (pv_build(d, &args)) {                 /* pv_build said why, in one line */
+    if (arch_domain_build(d, &args)) {                 /* pv_build said why, in one line */
         domain_destroy(d);
         return NULL;
     }
@@ -146,17 +140,14 @@ uint64_t bench_boot_tsc;
 
 void start_xlite(uint64_t mbi_maddr)
 {
-    bench_boot_tsc = rdtsc();       /* start of boot-to-first-guest-entry (bench) */
-    serial_init();
+    bench_boot_tsc = get_cycles();       /* start of boot-to-first-guest-entry (bench) */
+    console_port_init();
     printk("xlite " XLITE_VERSION " (x86-64 PV hypervisor)\n");
     parse_boot_info(mbi_maddr);
     options_parse(boot_info.cmdline);
     console_enable(hv_opts.console_com1);
     printk_set_console_level(hv_opts.loglvl);
-    cpu_init();
-    paging_init(&boot_info);
-    gdt_init();                     /* the GDT window needs the final page tables */
-    idt_init();
+    arch_cpu_init(&boot_info);
     show_boot_info(&boot_info);
     page_alloc_init(&boot_info, mbi_maddr);
     show_memory_summary();
@@ -164,7 +155,7 @@ void start_xlite(uint64_t mbi_maddr)
         printk("dom0_mem: %lu MiB\n", hv_opts.dom0_mem >> 20);
 
     time_init();
-    apic_init();
+    arch_timer_init();
     timer_set_handler(count_timer);
     timer_selftest();
 
@@ -186,5 +177,5 @@ void start_xlite(uint64_t mbi_maddr)
         boot_info.nr_modules = nr_modules;
     }
     boot_domains_build(&boot_info);
-    pv_start_first_vcpu();
+    arch_start_first_vcpu();
 }

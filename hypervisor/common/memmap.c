@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib.h"
-#include "memmap.h"
-#include "xlite/errno.h"
+#include <hv/lib.h>
+#include <hv/memmap.h>
+#include <xlite/errno.h>
 
 #define MM_PAGE     4096ull
 

@@ -6,15 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "domain.h"
-#include "guest_access.h"
-#include "hypercalls.h"
-#include "lib.h"
-#include "mm.h"
-#include "percpu.h"
-#include "xlite/errno.h"
-#include "xlite/memory.h"
-#include "xlite/xen.h"
+#include <hv/domain.h>
+#include <asm/guest_access.h>
+#include <asm/current.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <xlite/errno.h>
+#include <xlite/memory.h>
+#include <xlite/xen.h>
 
 /* cmd = op in bits 0-5 | the extent to start from (a continuation) above. */
 #define MEMOP_EXTENT_SHIFT  6
@@ -244,8 +245,8 @@ static long exchange_check(const struct xen_memory_exchange *x)
 
 /* Refuses a continuation (-EINVAL), an unreadable argument (-EFAULT), any request
  * failing Xen's checks (-EPERM / -EINVAL / -EFAULT / -ESRCH, see exchange_check), and
- * then every exchange that would do something: -ENOSYS (not implemented; it needs
- * frame freeing, which waits for the page-type system). A request with nothing left
+ * then every exchange that would do something: -ENOSYS (not implemented: no guest
+ * has needed it yet). A request with nothing left
  * returns 0. As in Xen, a refusal writes nr_exchanged back (unchanged); if that fails
  * the result is -EFAULT. */
 static long memop_exchange(uint64_t start, uint64_t arg)

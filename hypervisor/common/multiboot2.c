@@ -5,9 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib.h"
-#include "multiboot2.h"
-#include "xlite/errno.h"
+#include <hv/lib.h>
+#include <hv/multiboot2.h>
+#include <xlite/errno.h>
 
 #define MB2_FIXED_SIZE      8u   /* u32 total_size, u32 reserved */
 #define MB2_TAG_HDR_SIZE    8u   /* u32 type, u32 size */

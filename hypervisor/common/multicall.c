@@ -3,13 +3,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "domain.h"
-#include "guest_access.h"
-#include "hypercall.h"
-#include "hypercalls.h"
-#include "percpu.h"
-#include "xlite/errno.h"
-#include "xlite/xen.h"
+#include <hv/domain.h>
+#include <asm/guest_access.h>
+#include <hv/hypercall.h>
+#include <asm/current.h>
+#include <xlite/errno.h>
+#include <xlite/xen.h>
 
 /* Refuses an unreadable entry or an unwritable result (-EFAULT; entries before it have
  * run). A nested multicall entry gets -EINVAL without running. __HYPERVISOR_iret ends

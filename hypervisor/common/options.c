@@ -1,9 +1,9 @@
 /* The option table: every hypervisor command-line option, its type and where it goes. */
-#include "cmdline.h"
-#include "lib.h"
-#include "options.h"
-#include "printk.h"
-#include "xlite/errno.h"
+#include <hv/cmdline.h>
+#include <hv/lib.h>
+#include <hv/options.h>
+#include <hv/printk.h>
+#include <xlite/errno.h>
 
 struct hv_options hv_opts = {
     .console_com1 = true,

@@ -1,11 +1,12 @@
 /* Bring-up of the frame allocator: size the frame table from the memory map, place it
  * in free RAM, and give the allocator every page that is RAM and not in use (the first
  * MiB, the hypervisor image, the Multiboot2 information, the modules, the table). */
-#include "lib.h"
-#include "memmap.h"
-#include "mm.h"
-#include "machine.h"
-#include "printk.h"
+#include <hv/lib.h>
+#include <hv/memmap.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <asm/machine.h>
+#include <hv/printk.h>
 
 #define MAX_RANGES   (MB2_MAX_MMAP + 8)
 #define LOW_RESERVED (1ul << 20)       /* BIOS data, real-mode trampolines later */

@@ -3,9 +3,9 @@
  * written so messages never interleave mid-line. */
 #include <stdarg.h>
 
-#include "irq.h"
-#include "lib.h"
-#include "printk.h"
+#include <asm/irq.h>
+#include <hv/lib.h>
+#include <hv/printk.h>
 
 #define LOGBUF_SIZE (64 * 1024)     /* power of two */
 #define MAX_SINKS   4

@@ -1,11 +1,12 @@
 /* Weighted fair scheduling of vCPUs (see sched.h) and their runstate accounting. */
-#include "event_channel.h"
-#include "irq.h"
-#include "lib.h"
-#include "percpu.h"
-#include "sched.h"
-#include "time.h"
-#include "timer.h"
+#include <asm/domain.h>
+#include <hv/event_channel.h>
+#include <asm/irq.h>
+#include <hv/lib.h>
+#include <asm/current.h>
+#include <hv/sched.h>
+#include <asm/time.h>
+#include <hv/timer.h>
 
 static bool need_resched;
 

@@ -4,15 +4,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "domain.h"
-#include "event_channel.h"
-#include "guest_access.h"
-#include "hypercalls.h"
-#include "percpu.h"
-#include "sched.h"
-#include "xlite/errno.h"
-#include "xlite/sched.h"
-#include "xlite/xen.h"
+#include <hv/domain.h>
+#include <hv/event_channel.h>
+#include <asm/guest_access.h>
+#include <asm/current.h>
+#include <hv/hypercall.h>
+#include <hv/sched.h>
+#include <xlite/errno.h>
+#include <xlite/sched.h>
+#include <xlite/xen.h>
 
 /* An event upcall would be delivered on return to the guest. */
 static bool events_deliverable(const struct vcpu *v)
@@ -22,11 +22,8 @@ static bool events_deliverable(const struct vcpu *v)
     return vi && vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask;
 }
 
-/* Unmask events (Xen clears evtchn_upcall_mask first) and return 0. With an event
- * pending the exit path delivers it at once, exactly as Xen; with none, Xen would
- * sleep until one arrives, which cannot happen yet (no timers or event channels):
- * returning is an early wake-up rather than a vCPU asleep for good. */
-/* SCHEDOP_block: unmask events and sleep until one arrives (at once if pending). */
+/* SCHEDOP_block: unmask events (Xen clears evtchn_upcall_mask first) and sleep until
+ * one arrives; with one already pending the exit path delivers it at once. */
 static long block(struct vcpu *v)
 {
     sched_block(v);

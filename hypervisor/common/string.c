@@ -1,6 +1,6 @@
 /* The standard string functions the freestanding hypervisor needs (the compiler may
  * also emit calls to memcpy/memset/memmove/memcmp on its own). Host builds use libc. */
-#include "lib.h"
+#include <hv/lib.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

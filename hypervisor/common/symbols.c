@@ -1,6 +1,6 @@
 /* Address-to-symbol lookup by binary search over the generated table. */
-#include "lib.h"
-#include "symbols.h"
+#include <hv/lib.h>
+#include <hv/symbols.h>
 
 const char *ksym_find(const struct ksym_table *t, uint64_t addr, uint64_t *offset,
                       uint64_t *size)

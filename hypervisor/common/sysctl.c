@@ -1,10 +1,10 @@
 /* sysctl (hypercall 35): host-wide control operations for the control domain. */
 #include <stdint.h>
 
-#include "domain.h"
-#include "hypercalls.h"
-#include "percpu.h"
-#include "xlite/errno.h"
+#include <hv/domain.h>
+#include <asm/current.h>
+#include <hv/hypercall.h>
+#include <xlite/errno.h>
 
 /* Refuses every unprivileged caller with -EPERM before reading anything, whatever the
  * interface version or command (XTF livepatch-priv-check takes its first non-EACCES

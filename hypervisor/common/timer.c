@@ -1,9 +1,9 @@
 /* The CPU's timer queue and its one-shot deadline: always the earlier of the first
  * timer's expiry and the scheduler's slice end. */
-#include "irq.h"
-#include "sched.h"
-#include "time.h"
-#include "timer.h"
+#include <asm/irq.h>
+#include <hv/sched.h>
+#include <asm/time.h>
+#include <hv/timer.h>
 
 static struct timer_queue queue;
 static uint64_t slice_end;

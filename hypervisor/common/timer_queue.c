@@ -2,7 +2,7 @@
  * armed timers, which is a few per vCPU; expiry and the next deadline are O(1). */
 #include <stddef.h>
 
-#include "timer.h"
+#include <hv/timer.h>
 
 void timer_init(struct timer *t, void (*fn)(void *), void *data)
 {

@@ -1,6 +1,6 @@
 /* pvclock-compatible TSC scaling (see timescale.h). */
-#include "lib.h"
-#include "timescale.h"
+#include <hv/lib.h>
+#include <hv/timescale.h>
 
 void time_scale_init(struct time_scale *ts, uint64_t hz)
 {

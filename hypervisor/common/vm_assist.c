@@ -5,11 +5,11 @@
  * yet), m2p_strict, and the 32-bit-only types. */
 #include <stdint.h>
 
-#include "domain.h"
-#include "hypercalls.h"
-#include "percpu.h"
-#include "xlite/errno.h"
-#include "xlite/xen.h"
+#include <hv/domain.h>
+#include <asm/current.h>
+#include <hv/hypercall.h>
+#include <xlite/errno.h>
+#include <xlite/xen.h>
 
 #define VMASST_SUPPORTED (1ul << VMASST_TYPE_architectural_iopl)
 

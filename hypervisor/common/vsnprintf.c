@@ -1,6 +1,6 @@
 /* Bounded string output: printf-style formatting and strlcpy. Used by printk and by
  * every parser that writes error messages; free of hardware access (host-tested). */
-#include "lib.h"
+#include <hv/lib.h>
 
 struct out {
     char *buf;

@@ -77,6 +77,19 @@ says() {
     done
 }
 
+# line_of REGEX: LINE = number of the first log line matching REGEX (fails if none).
+line_of() {
+    LINE=$(log_lines | grep -nE -m1 -- "$1" | cut -d: -f1) || true
+    [[ -n $LINE ]] || fail "no log line matches /$1/" "$(_boot_context)"
+}
+
+# one_line TEXT: exactly one log line contains TEXT (a fixed string).
+one_line() {
+    local n
+    n=$(log_lines | grep -c -F -- "$1" || true)
+    (( n == 1 )) || fail "$n lines hold '$1', want 1" "$(log_lines | grep -F -- "$1")"
+}
+
 # has REGEX: some line of the whole log so far matches.
 has() { log_lines | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
 

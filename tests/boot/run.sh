@@ -21,57 +21,34 @@ else
     scenarios=("$here"/scenarios/*.sh)
 fi
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/xlite-boot-run.XXXXXX")
-declare -A name_of=()   # pid -> scenario name
 passed=0 failed=0
+POOL_JOBS=$jobs POOL_LIMIT=$limit
+# shellcheck source=../lib/pool.sh
+. "$here/../lib/pool.sh"
 
-# On interruption stop the running scenarios (each then stops its QEMU and
-# reports FAIL) and show what they said.
-stop_all() {
-    local pid
-    trap - INT TERM
-    for pid in "${!name_of[@]}"; do kill -TERM "$pid" 2> /dev/null; done
-    while (( ${#name_of[@]} )); do reap; done
-    echo "boot: $passed passed, $failed failed (interrupted)"
-    exit 130
-}
-trap stop_all INT TERM
-trap 'rm -rf "$out"' EXIT
-
-start() {
-    local s=$1 name
-    name=$(basename "$s" .sh)
-    if [[ ! -f $s ]]; then
-        echo "FAIL $name: no such scenario ($s)"
-        failed=$((failed + 1))
-        return
-    fi
-    SCENARIO=$name timeout -k 5 "$limit" bash "$s" < /dev/null > "$out/$name" 2>&1 &
-    name_of[$!]=$name
-}
-
-# Wait for any one scenario, show its output and count it.
-reap() {
-    local pid status name
-    wait -n -p pid "${!name_of[@]}"
-    status=$?
-    name=${name_of[$pid]}
-    unset "name_of[$pid]"
-    cat "$out/$name"
-    if (( status == 0 )) && grep -qx "PASS $name" "$out/$name"; then
+# One scenario ended: show its output and count it.
+pool_done() {
+    local name=$1 status=$2 file=$3
+    cat "$file"
+    if (( status == 0 )) && grep -qx "PASS $name" "$file"; then
         passed=$((passed + 1))
     else
-        grep -q "^FAIL $name" "$out/$name" \
+        grep -q "^FAIL $name" "$file" \
             || echo "FAIL $name: killed after ${limit}s or died (status $status)"
         failed=$((failed + 1))
     fi
 }
 
-for s in "${scenarios[@]}"; do
-    while (( ${#name_of[@]} >= jobs )); do reap; done
-    start "$s"
-done
-while (( ${#name_of[@]} )); do reap; done
+pool_summary() { echo "boot: $passed passed, $failed failed$1"; }
 
-echo "boot: $passed passed, $failed failed"
+for s in "${scenarios[@]}"; do
+    name=$(basename "$s" .sh)
+    if [[ ! -f $s ]]; then
+        echo "FAIL $name: no such scenario ($s)"
+        failed=$((failed + 1))
+        continue
+    fi
+    pool_start "$name" env SCENARIO="$name" bash "$s"
+done
+pool_finish
 (( failed == 0 ))

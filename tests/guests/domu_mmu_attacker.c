@@ -1,6 +1,6 @@
 /* A boot-time domain (domU) that attacks other domains' memory through every PV MMU
- * path it has (ABI notes §4; hypervisor/include/page_type.h), and must be refused
- * each time with the exact code.
+ * path it has (ABI notes §4; x86/page_type.h in hypervisor/arch/x86_64/include), and
+ * must be refused each time with the exact code.
  *
  * Not booted by tests/guests/run.sh: tests/boot/scenarios/mmu-cross-domain.sh gives it
  * as a `domU ... cmdline="victim=N"` module next to domu_mmu_victim.elf (domain N),

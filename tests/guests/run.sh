@@ -24,44 +24,18 @@ for a in "$@"; do
     fi
 done
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/xlite-guests.XXXXXX")
-declare -A name_of=()   # pid -> guest name
 passed=0 failed=0
+POOL_JOBS=$jobs POOL_LIMIT=$limit
+# shellcheck source=../lib/pool.sh
+. "$here/../lib/pool.sh"
 
-stop_all() {
-    local pid
-    trap - INT TERM
-    for pid in "${!name_of[@]}"; do kill -TERM "$pid" 2> /dev/null; done
-    while (( ${#name_of[@]} )); do reap; done
-    echo "guests: $passed passed, $failed failed (interrupted)"
-    exit 130
-}
-trap stop_all INT TERM
-trap 'rm -rf "$out"' EXIT
-
-start() {
-    local elf=$1 name
-    name=$(basename "$elf" .elf)
-    name=${name#test_}
-    if [[ ! -f $elf ]]; then
-        echo "FAIL guest/$name: no guest image $elf (run 'make guests')"
-        failed=$((failed + 1))
-        return
-    fi
-    timeout -k 5 "$limit" bash "$here/boot-guest.sh" "$elf" < /dev/null > "$out/$name" 2>&1 &
-    name_of[$!]=$name
-}
-
-reap() {
-    local pid status name p f
-    wait -n -p pid "${!name_of[@]}"
-    status=$?
-    name=${name_of[$pid]}
-    unset "name_of[$pid]"
-    cat "$out/$name"
-    p=$(grep -c '^PASS ' "$out/$name")
-    f=$(grep -c '^FAIL ' "$out/$name")
-    if ! grep -q "^\(PASS\|FAIL\) guest/$name\(:\|$\)" "$out/$name"; then
+# One guest ended: show its lines and count them.
+pool_done() {
+    local name=$1 status=$2 file=$3 p f
+    cat "$file"
+    p=$(grep -c '^PASS ' "$file")
+    f=$(grep -c '^FAIL ' "$file")
+    if ! grep -q "^\(PASS\|FAIL\) guest/$name\(:\|$\)" "$file"; then
         echo "FAIL guest/$name: killed after ${limit}s or died (status $status)"
         f=$((f + 1))
     fi
@@ -69,11 +43,17 @@ reap() {
     failed=$((failed + f))
 }
 
-for e in "${elfs[@]}"; do
-    while (( ${#name_of[@]} >= jobs )); do reap; done
-    start "$e"
-done
-while (( ${#name_of[@]} )); do reap; done
+pool_summary() { echo "guests: $passed passed, $failed failed$1"; }
 
-echo "guests: $passed passed, $failed failed"
+for e in "${elfs[@]}"; do
+    name=$(basename "$e" .elf)
+    name=${name#test_}
+    if [[ ! -f $e ]]; then
+        echo "FAIL guest/$name: no guest image $e (run 'make guests')"
+        failed=$((failed + 1))
+        continue
+    fi
+    pool_start "$name" bash "$here/boot-guest.sh" "$e"
+done
+pool_finish
 (( failed == 0 ))

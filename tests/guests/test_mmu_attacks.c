@@ -1,5 +1,6 @@
-/* Attacks on the PV MMU rules (ABI notes §4, hypervisor/include/page_type.h): each one
- * is refused with its exact error code, changes nothing, and the domain carries on.
+/* Attacks on the PV MMU rules (ABI notes §4, x86/page_type.h in
+ * hypervisor/arch/x86_64/include): each one is refused with its exact error code,
+ * changes nothing, and the domain carries on.
  *
  * Checks: no page-table frame (L1..L4 of the running tables) can be mapped writable
  * through a second mapping (update_va_mapping and mmu_update: -EBUSY), read-only is

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "elf_fixtures.h"
-#include "xlite/elfnote.h"
+#include <xlite/elfnote.h>
 
 #define FX_SHSTRTAB     "\0.note.Xen\0.shstrtab\0"
 #define FX_SHSTR_NOTE   1       /* offsets of the names in FX_SHSTRTAB */

@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
-#include "page_type.h"
+#include <hv/frame.h>
+#include <x86/page_type.h>
 #include "page_type_fixture.h"
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 /* env->map: the fake RAM page of mfn. */
 static uint64_t *ptf_map(void *ctx, mfn_t mfn)

@@ -7,8 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "frame.h"
-#include "page_type.h"
+#include <hv/frame.h>
+#include <x86/page_type.h>
 
 #define PTF_BASE        0x10000ull  /* first MFN of the fake RAM */
 #define PTF_RESERVED    8           /* frames [base, base + 8) stay reserved */

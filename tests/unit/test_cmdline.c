@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
+#include <hv/cmdline.h>
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 #define MAX_MSGS 64
 

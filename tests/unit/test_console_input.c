@@ -3,7 +3,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "console_input.h"
+#include <hv/console_input.h>
 #include "suites.h"
 
 /* Start every test from an empty ring, whatever an earlier test left behind. */

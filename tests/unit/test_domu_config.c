@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domu_config.h"
+#include <hv/domu_config.h>
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 static struct domu_config cfg;
 static char err[DOMU_ERR_MAX];

@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "elf_fixtures.h"
-#include "elf_loader.h"
+#include <hv/elf_loader.h>
 #include "suites.h"
-#include "xlite/elfnote.h"
-#include "xlite/errno.h"
+#include <xlite/elfnote.h>
+#include <xlite/errno.h>
 
 #define IMG_CAP     (64 * 1024)
 #define GIB         (1ull << 30)

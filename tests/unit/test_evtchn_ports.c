@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evtchn_ports.h"
+#include <hv/evtchn_ports.h>
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 /* ------------------------------------------------------------------ three domains */
 

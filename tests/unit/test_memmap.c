@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "memmap.h"
+#include <hv/memmap.h>
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define MAX_OUT 64

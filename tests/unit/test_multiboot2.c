@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "multiboot2.h"
+#include <hv/multiboot2.h>
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 #define BLOB_CAP    8192
 

@@ -1,4 +1,4 @@
-/* Unit tests for common/page_type.c: frame types, reference counts and page-table
+/* Unit tests for arch/x86_64/page_type.c: frame types, reference counts and page-table
  * validation. Deterministic tests for every rule and refusal (with exact error codes),
  * the attacks the ABI notes list, and a long random run checked against pt_check and
  * an independent oracle (page_type_fixture.c). */
@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "frame.h"
-#include "page_type.h"
+#include <hv/frame.h>
+#include <x86/page_type.h>
 #include "page_type_fixture.h"
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 #define D1 1
 #define D2 2
@@ -1181,10 +1181,10 @@ START_TEST(grant_orphan_frames)
     ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 10, D2, t2.data[0], true), 0);
     ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 11, D2, t2.l1, false), 0);
     ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 12, D2, p, false), 0);
-    ck_assert_int_eq(pt_orphan_frame(ENV, D1, t2.data[0], FRAME_OWNER_XEN), -XEN_EINVAL);
-    ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.data[0], FRAME_OWNER_XEN), 0);
-    ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.l1, FRAME_OWNER_XEN), 0);
-    ck_assert_int_eq(pt_orphan_frame(ENV, D2, p, FRAME_OWNER_XEN), 0);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D1, t2.data[0]), -XEN_EINVAL);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.data[0]), 0);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.l1), 0);
+    ck_assert_int_eq(pt_orphan_frame(ENV, D2, p), 0);
     expect_frame(p, 1, 0, FRAME_TYPE_L2, 0);                /* unpinned, devalidated */
     ck_assert_uint_eq(pt_domain_relinquish(ENV, D2), 0);
     expect_released(D2);
@@ -1196,8 +1196,9 @@ START_TEST(grant_orphan_frames)
                      0);
     ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 11, t2.l1, false, INVALID_MFN, 0), 0);
     ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 12, p, false, INVALID_MFN, 0), 0);
-    expect_released(FRAME_OWNER_XEN);
-    free_all(FRAME_OWNER_XEN);
+    expect_released(FRAME_OWNER_ORPHAN);
+    ck_assert_uint_eq(X.fa.nr_orphans, 3);
+    ck_assert_uint_eq(frames_reap_orphans(&X.fa), 3);
     expect_consistent(NULL, 0);
     ck_assert_uint_eq(pt_domain_relinquish(ENV, D1), 0);
     free_all(D1);

@@ -4,9 +4,9 @@
 #include <check.h>
 #include <string.h>
 
-#include "pv_layout.h"
+#include <x86/pv_layout.h>
 #include "suites.h"
-#include "xlite/errno.h"
+#include <xlite/errno.h>
 
 START_TEST(xtf_example_128mib)
 {

@@ -3,7 +3,7 @@
 #include <check.h>
 
 #include "suites.h"
-#include "symbols.h"
+#include <hv/symbols.h>
 
 static const uint64_t addrs[] = { 0x1000, 0x1040, 0x1100 };
 static const uint32_t offs[] = { 0, 6, 11 };

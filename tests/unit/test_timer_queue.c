@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "suites.h"
-#include "timer.h"
+#include <hv/timer.h>
 
 static int fired[64];
 static int nfired;

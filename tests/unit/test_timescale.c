@@ -4,7 +4,7 @@
 #include <check.h>
 
 #include "suites.h"
-#include "timescale.h"
+#include <hv/timescale.h>
 
 static const uint64_t freqs[] = {
     1000000ULL, 32768ULL, 999999999ULL, 1000000000ULL, 1000000001ULL, 2000000000ULL,

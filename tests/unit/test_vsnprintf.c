@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "lib.h"
+#include <hv/lib.h>
 #include "suites.h"
 
 /* Format with both implementations and require identical output and return value. */

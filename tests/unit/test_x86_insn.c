@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "suites.h"
-#include "x86_insn.h"
+#include <x86/x86_insn.h>
 
 /* Decode `len` bytes from a heap copy of exactly that size. */
 static enum x86_decode_status decode_exact(const uint8_t *bytes, size_t len,

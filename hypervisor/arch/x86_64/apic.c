@@ -2,14 +2,14 @@
  * MMIO mapping. The timer runs one-shot: TSC-deadline mode when available (no
  * calibration needed), else the APIC counter calibrated against the TSC. The legacy
  * 8259 PICs are remapped away from the exception vectors and masked. */
-#include "apic.h"
-#include "layout.h"
-#include "lib.h"
-#include "machine.h"
-#include "mm.h"
-#include "printk.h"
-#include "time.h"
-#include "x86.h"
+#include <x86/apic.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <asm/mm.h>
+#include <hv/printk.h>
+#include <asm/time.h>
+#include <x86/x86.h>
 
 #define APIC_ID         0x020
 #define APIC_VERSION    0x030

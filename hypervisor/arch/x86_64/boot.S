@@ -12,7 +12,7 @@
  *   image window    L4[261] -> boot_l3_image[321..324] -> boot_l2[0..3]
  *   direct map      L4[262] -> boot_l3_dmap[0..3]      -> boot_l2[0..3]
  */
-#include "layout.h"
+#include <x86/layout.h>
 
 #define MB2_HEADER_MAGIC        0xE85250D6
 #define MB2_BOOTLOADER_MAGIC    0x36D76289

@@ -1,10 +1,10 @@
 /* Boot-CPU identification and control-register setup. */
-#include "cpu.h"
-#include "fpu.h"
-#include "layout.h"
-#include "lib.h"
-#include "printk.h"
-#include "x86.h"
+#include <x86/cpu.h>
+#include <x86/fpu.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <hv/printk.h>
+#include <x86/x86.h>
 
 bool cpu_has_smap;
 bool cpu_is_intel;

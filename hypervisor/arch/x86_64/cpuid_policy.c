@@ -12,12 +12,12 @@
  * The vendor string stays the host's (xsa-298 relies on it), leaf 1 ECX gets the
  * hypervisor bit, and 0x40000000.. carry Xen's signature. Whole leaves that only
  * describe hidden features read as zeros. */
-#include "cpuid_policy.h"
-#include "domain.h"
-#include "lib.h"
-#include "percpu.h"
-#include "version.h"
-#include "x86.h"
+#include <x86/cpuid_policy.h>
+#include <hv/domain.h>
+#include <hv/lib.h>
+#include <x86/percpu.h>
+#include <hv/version.h>
+#include <x86/x86.h>
 
 #define BIT(n) (1u << (n))
 

@@ -1,7 +1,7 @@
 /* Deliberate hypervisor faults (crash_test=pf|ud|gp|de) so a boot test can prove that
  * unexpected exceptions are caught and reported with registers and a stack trace. */
-#include "lib.h"
-#include "machine.h"
+#include <hv/lib.h>
+#include <asm/machine.h>
 
 #define CRASH_TEST_ADDR 0xdead0000ul   /* unmapped: slot 0 belongs to guests */
 

@@ -1,6 +1,6 @@
 /* Guest segment descriptors (see desc_check.h). Layout of the high dword:
  *   bit 47 P | 46..45 DPL | 44 S (1 = code/data) | 43..40 type */
-#include "desc_check.h"
+#include <x86/desc_check.h>
 
 #define DESC_P      (1ull << 47)
 #define DESC_DPL3   (3ull << 45)

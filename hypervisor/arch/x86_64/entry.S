@@ -3,7 +3,7 @@
  * saves the general registers as struct cpu_regs and calls do_trap(regs). From ring 3
  * the CPU switches to TSS.RSP0, so a guest's frame always sits at the top of the stack;
  * SYSCALL does not switch stacks, so its entry does it and builds the same frame. */
-#include "layout.h"
+#include <x86/layout.h>
 
 #define PERCPU_STACK_TOP        0       /* offsets in struct percpu (checked in C) */
 #define PERCPU_SYSCALL_SCRATCH  8

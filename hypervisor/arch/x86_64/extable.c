@@ -1,6 +1,6 @@
 /* Exception fixups: instructions allowed to fault (guest-memory copies) list where to
  * resume. The table is built by the linker from .ex_table entries (.quad insn, fixup). */
-#include "extable.h"
+#include <x86/extable.h>
 
 struct ex_entry {
     uint64_t insn;

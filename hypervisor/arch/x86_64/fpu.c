@@ -2,8 +2,8 @@
  * image that may have come from a guest. FXRSTOR raises #GP for MXCSR bits the CPU
  * does not implement, so images a guest supplies are masked with the CPU's MXCSR_MASK,
  * and the restore has a fixup all the same: a bad image can never fault the host. */
-#include "fpu.h"
-#include "lib.h"
+#include <x86/fpu.h>
+#include <hv/lib.h>
 
 #define FXSAVE_FCW      0
 #define FXSAVE_MXCSR    24

@@ -3,13 +3,13 @@
  * page; page 14 is the reserved page with the hypervisor's ring-0 segments, the three
  * flat ring-3 segments every PV guest expects (0xE023/0xE02B/0xE033) and the TSS.
  * The IST stacks keep #DF, NMI, #MC and #DB off a stack that may be bad at the time. */
-#include "desc.h"
-#include "layout.h"
-#include "lib.h"
-#include "machine.h"
-#include "mm.h"
-#include "percpu.h"
-#include "stacks.h"
+#include <x86/desc.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <asm/mm.h>
+#include <x86/percpu.h>
+#include <x86/stacks.h>
 
 #define IDX(sel) (((sel) >> 3) - GDT_FIRST_RESERVED)   /* index in gdt_reserved */
 

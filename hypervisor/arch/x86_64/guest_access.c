@@ -1,11 +1,11 @@
 /* Checked guest-memory copies. The copy instruction has an exception-table entry, so a
  * page fault inside it resumes at the fixup with RCX = bytes left instead of being a
  * hypervisor fault. With SMAP, STAC/CLAC open user access for just this instruction. */
-#include "cpu.h"
-#include "guest_access.h"
-#include "layout.h"
-#include "lib.h"
-#include "xlite/errno.h"
+#include <x86/cpu.h>
+#include <asm/guest_access.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <xlite/errno.h>
 
 #define GUEST_LOW_END   0x0000800000000000ul
 

@@ -2,9 +2,9 @@
  * push %rcx; push %r11; mov $i,%eax; syscall; pop %r11; pop %rcx; ret. The iret stub
  * (23) never returns: push %rcx; push %r11; push %rax; mov $23,%eax; syscall. The rest
  * of the page is int3. */
-#include "lib.h"
-#include "pv_build.h"
-#include "xlite/xen.h"
+#include <hv/lib.h>
+#include <x86/pv_build.h>
+#include <xlite/xen.h>
 
 void hypercall_page_fill(uint8_t *page)
 {

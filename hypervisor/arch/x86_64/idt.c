@@ -1,9 +1,9 @@
 /* The IDT: every vector goes to its stub in entry.S through an interrupt gate (IF=0).
  * #DF, NMI, #MC and #DB run on IST stacks. Gates are DPL0 except #BP and #OF (DPL3),
  * so a guest's `INT n` arrives as #GP((n << 3) | 2), as the PV ABI expects. */
-#include "desc.h"
-#include "layout.h"
-#include "lib.h"
+#include <x86/desc.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
 
 struct __attribute__((packed)) idt_entry {
     uint16_t off_lo;

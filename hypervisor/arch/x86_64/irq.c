@@ -1,5 +1,6 @@
 /* Local interrupt masking through RFLAGS.IF. */
-#include "irq.h"
+#include <asm/irq.h>
+#include <x86/x86.h>
 
 #define RFLAGS_IF (1ul << 9)
 
@@ -23,4 +24,10 @@ bool irqs_enabled(void)
 
     __asm__ volatile("pushfq; popq %0" : "=r"(flags));
     return flags & RFLAGS_IF;
+}
+
+void cpu_wait_for_interrupt(void)
+{
+    safe_halt();
+    local_irq_disable();
 }

@@ -2,11 +2,12 @@
  * ~0 when the frame is not a guest's. One contiguous block written through the direct
  * map and mapped read-only, user-readable at MACH2PHYS_VIRT_START in every address
  * space (guests read it to turn MFNs found in start_info and page tables into PFNs). */
-#include "layout.h"
-#include "lib.h"
-#include "machine.h"
-#include "mm.h"
-#include "printk.h"
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <asm/mm.h>
+#include <hv/page_alloc.h>
+#include <hv/printk.h>
 
 static uint64_t *m2p;
 static uint64_t m2p_entries;

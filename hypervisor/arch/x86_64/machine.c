@@ -1,12 +1,12 @@
 /* Halting the machine and, for tests, ending QEMU through isa-debug-exit (port 0xF4). */
 #include <stdarg.h>
 
-#include "irq.h"
-#include "lib.h"
-#include "machine.h"
-#include "options.h"
-#include "printk.h"
-#include "x86.h"
+#include <asm/irq.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <hv/options.h>
+#include <hv/printk.h>
+#include <x86/x86.h>
 
 #define DEBUG_EXIT_PORT 0xF4
 

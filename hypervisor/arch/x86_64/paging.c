@@ -5,13 +5,13 @@
  * Entry format (4-level, 4 KiB/2 MiB pages):
  *   63 NX | 51..12 address | 8 G | 7 PS | 6 D | 5 A | 4 PCD | 3 PWT | 2 U | 1 RW | 0 P
  * No hypervisor mapping has U set: guests (ring 3) can never reach them. */
-#include "layout.h"
-#include "lib.h"
-#include "machine.h"
-#include "mm.h"
-#include "page.h"
-#include "printk.h"
-#include "x86.h"
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <asm/mm.h>
+#include <x86/page.h>
+#include <hv/printk.h>
+#include <x86/x86.h>
 
 #define SZ_2M    (1ul << 21)
 

@@ -1,7 +1,7 @@
 /* The boot CPU's per-CPU state. */
 #include <stddef.h>
 
-#include "percpu.h"
+#include <x86/percpu.h>
 
 struct percpu cpu0;
 

@@ -3,12 +3,14 @@
  * allowed. Device and interrupt operations arrive with dom0 device support. */
 #include <stdint.h>
 
-#include "domain.h"
-#include "guest_access.h"
-#include "hypercalls.h"
-#include "percpu.h"
-#include "xlite/errno.h"
-#include "xlite/physdev.h"
+#include <hv/domain.h>
+#include <asm/guest_access.h>
+#include <asm/current.h>
+#include <asm/hypercall.h>
+#include <hv/hypercall.h>
+#include <x86/percpu.h>
+#include <xlite/errno.h>
+#include <xlite/physdev.h>
 
 /* Refuses an unreadable argument (-EFAULT) and iopl > 3 (-EINVAL). */
 static long set_iopl(struct vcpu *v, uint64_t arg)

@@ -6,14 +6,14 @@
  * written below the interrupted RSP (guest kernel) or kernel_sp (guest user), rounded
  * down to 16 bytes. CS has RPL 0 if the guest kernel was interrupted; bits 32-39 hold
  * the old event mask; RFLAGS.IF shows !mask. The handler starts with pop %rcx/%r11. */
-#include "guest_access.h"
-#include "layout.h"
-#include "lib.h"
-#include "mm.h"
-#include "percpu.h"
-#include "pv.h"
-#include "printk.h"
-#include "x86.h"
+#include <asm/guest_access.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <x86/percpu.h>
+#include <x86/pv.h>
+#include <hv/printk.h>
+#include <x86/x86.h>
 
 #define BOUNCE_FLAGS_CLEAR (X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF | X86_EFLAGS_VM | \
                             X86_EFLAGS_AC)

@@ -2,21 +2,22 @@
  * guest's P2M pages are allocated first so every later MFN can be recorded in them
  * directly; page tables are written as plain memory and then pinned, which validates
  * the whole tree through the page-type state machine exactly like a guest's own pin. */
-#include "elf_loader.h"
-#include "fpu.h"
-#include "layout.h"
-#include "lib.h"
-#include "mm.h"
-#include "page.h"
-#include "printk.h"
-#include "pv.h"
-#include "pv_build.h"
-#include "pv_layout.h"
-#include "sched.h"
-#include "x86.h"
-#include "xlite/errno.h"
-#include "xlite/io/console.h"
-#include "xlite/xen.h"
+#include <asm/domain.h>
+#include <hv/elf_loader.h>
+#include <x86/fpu.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <x86/page.h>
+#include <hv/printk.h>
+#include <x86/pv.h>
+#include <x86/pv_build.h>
+#include <x86/pv_layout.h>
+#include <hv/sched.h>
+#include <x86/x86.h>
+#include <xlite/errno.h>
+#include <xlite/io/console.h>
+#include <xlite/xen.h>
 
 #define MAX_P2M_PAGES   8192                  /* 8192 * 512 pages: 16 GiB guests */
 #define L1_FLAGS        (PTE_P | PTE_RW | PTE_A)
@@ -142,7 +143,7 @@ static int setup_shared_info(struct builder *b)
     return 0;
 }
 
-static void fill_start_info(struct builder *b, const struct pv_build_args *a)
+static void fill_start_info(struct builder *b, const struct domain_build_args *a)
 {
     const struct pv_layout *l = &b->l;
     struct start_info *si = pfn_ptr(b, l->start_info_pfn);
@@ -192,7 +193,7 @@ static int fail(struct domain *d, int rc, const char *what)
     return rc;
 }
 
-int pv_build(struct domain *d, const struct pv_build_args *a)
+int arch_domain_build(struct domain *d, const struct domain_build_args *a)
 {
     struct builder *b = &bld;
     struct pv_elf_info info;
@@ -231,4 +232,14 @@ int pv_build(struct domain *d, const struct pv_build_args *a)
            info.guest_os[0] ? info.guest_os : "?", info.entry, (a->nr_pages << 12) >> 20,
            b->l.nr_pt, info.has_hypercall_page ? "hypercall page" : "no hypercall page");
     return 0;
+}
+
+/* Per asm/domain.h: the same layout arch_domain_build computes, without a ramdisk. */
+int arch_kernel_fits(const struct pv_elf_info *elf, uint64_t nr_pages, char *err,
+                     size_t errlen)
+{
+    struct pv_layout l;
+
+    return pv_layout_compute(&l, elf->virt_base, elf->virt_kstart, elf->virt_kend, 0,
+                             nr_pages, err, errlen);
 }

@@ -2,21 +2,22 @@
  * The running vCPU's frame lives at the top of the hypervisor stack; a switch copies it
  * out to the old vCPU and in from the new one, together with the state the hardware
  * holds for the guest: FPU/SSE (eagerly), FS/GS bases, data selectors, page tables. */
-#include "console.h"
-#include "console_input.h"
-#include "fpu.h"
-#include "layout.h"
-#include "lib.h"
-#include "machine.h"
-#include "mm.h"
-#include "options.h"
-#include "percpu.h"
-#include "printk.h"
-#include "pv.h"
-#include "pv_mm.h"
-#include "sched.h"
-#include "time.h"
-#include "x86.h"
+#include <asm/domain.h>
+#include <asm/console.h>
+#include <hv/console_input.h>
+#include <x86/fpu.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <asm/mm.h>
+#include <hv/options.h>
+#include <x86/percpu.h>
+#include <hv/printk.h>
+#include <x86/pv.h>
+#include <x86/pv_mm.h>
+#include <hv/sched.h>
+#include <asm/time.h>
+#include <x86/x86.h>
 
 struct cpu_regs *guest_regs(void)
 {
@@ -145,7 +146,7 @@ void pv_exit_to_guest(struct cpu_regs *regs)
         pv_exit_to_guest(regs);
 }
 
-void pv_start_first_vcpu(void)
+void arch_start_first_vcpu(void)
 {
     local_irq_disable();
     struct vcpu *v = sched_schedule(NULL);

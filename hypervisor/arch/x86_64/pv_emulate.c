@@ -12,17 +12,17 @@
  *   - a refused instruction leaves RIP alone and the caller forwards the #GP(0);
  *   - after an emulated instruction RIP moves past it, RF clears, and TF (or a hit of
  *     an emulated I/O breakpoint) raises #DB as a trap with the guest's DR6 updated. */
-#include "cpuid_policy.h"
-#include "domain.h"
-#include "guest_access.h"
-#include "layout.h"
-#include "lib.h"
-#include "percpu.h"
-#include "pv.h"
-#include "pv_mm.h"
-#include "x86.h"
-#include "x86_insn.h"
-#include "xlite/errno.h"
+#include <x86/cpuid_policy.h>
+#include <hv/domain.h>
+#include <asm/guest_access.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <x86/percpu.h>
+#include <x86/pv.h>
+#include <x86/pv_mm.h>
+#include <x86/x86.h>
+#include <x86/x86_insn.h>
+#include <xlite/errno.h>
 
 
 #define X86_EXC_DB      1

@@ -2,13 +2,15 @@
  * happens when the return itself faults on guest-controlled state. The only IRETQ
  * (guest_return_iret in entry.S) and FXRSTOR of a guest's FPU image may fault; each
  * has an exception-table fixup that crashes the guest's domain, never the host. */
-#include "hypercalls.h"
-#include "layout.h"
-#include "percpu.h"
-#include "printk.h"
-#include "pv.h"
-#include "regs.h"
-#include "xlite/xen.h"
+#include <asm/current.h>
+#include <asm/hypercall.h>
+#include <hv/hypercall.h>
+#include <x86/layout.h>
+#include <x86/percpu.h>
+#include <hv/printk.h>
+#include <x86/pv.h>
+#include <asm/regs.h>
+#include <xlite/xen.h>
 
 extern char guest_return_iret[], guest_return_fault[];
 

@@ -1,11 +1,11 @@
 /* Guest time (ABI notes §6.7): each vCPU's vcpu_time_info lets the guest compute system
  * time from its own RDTSC with the hypervisor's scale; shared_info's wallclock is UTC
  * at system time 0. Both are published under a seqlock: version odd while updating. */
-#include "lib.h"
-#include "pv.h"
-#include "rtc.h"
-#include "time.h"
-#include "x86.h"
+#include <hv/lib.h>
+#include <x86/pv.h>
+#include <x86/rtc.h>
+#include <asm/time.h>
+#include <x86/x86.h>
 
 static uint64_t wallclock_at_zero_ns;      /* UTC (ns) when system time was 0 */
 static bool wallclock_known;

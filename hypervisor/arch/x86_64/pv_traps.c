@@ -1,13 +1,13 @@
 /* Exceptions and SYSCALLs raised by a PV guest: what is emulated, what is bounced to the
  * guest and with which error code (ABI notes §3.2, §3.3, §3.6). */
-#include "cpu.h"
-#include "guest_access.h"
-#include "hypercall.h"
-#include "lib.h"
-#include "percpu.h"
-#include "printk.h"
-#include "pv.h"
-#include "x86.h"
+#include <x86/cpu.h>
+#include <asm/guest_access.h>
+#include <hv/hypercall.h>
+#include <hv/lib.h>
+#include <x86/percpu.h>
+#include <hv/printk.h>
+#include <x86/pv.h>
+#include <x86/x86.h>
 
 #define INT_N_OPCODE 0xCD
 

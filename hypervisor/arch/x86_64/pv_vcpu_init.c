@@ -2,16 +2,17 @@
  * vcpu_guest_context. Everything the guest supplies is validated as the hypercalls that
  * set the same state would validate it: trap table entries, callbacks, the GDT, the
  * kernel page table (an L4 type reference). */
-#include "fpu.h"
-#include "guest_access.h"
-#include "lib.h"
-#include "mm.h"
-#include "pv.h"
-#include "pv_mm.h"
-#include "sched.h"
-#include "xlite/errno.h"
-#include "x86.h"
-#include "xlite/xen.h"
+#include <asm/domain.h>
+#include <x86/fpu.h>
+#include <asm/guest_access.h>
+#include <hv/lib.h>
+#include <asm/mm.h>
+#include <x86/pv.h>
+#include <x86/pv_mm.h>
+#include <hv/sched.h>
+#include <xlite/errno.h>
+#include <x86/x86.h>
+#include <xlite/xen.h>
 
 static struct vcpu_guest_context ctx;      /* 5 KiB: not on the hypervisor stack */
 
@@ -19,7 +20,7 @@ static struct vcpu_guest_context ctx;      /* 5 KiB: not on the hypervisor stack
  * non-canonical RIP, RSP, callback or handler, a CS or SS other than the flat ring-3
  * selectors (the new vCPU has no GDT yet), or an unusable kernel page table (-EINVAL
  * or the page-type error). The FPU image's MXCSR is masked to what the CPU accepts. */
-long pv_vcpu_initialise(struct vcpu *v, uint64_t arg)
+long arch_vcpu_initialise(struct vcpu *v, uint64_t arg)
 {
     if (v->initialised)
         return -XEN_EEXIST;

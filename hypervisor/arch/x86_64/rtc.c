@@ -1,7 +1,7 @@
 /* The CMOS real-time clock, read once at boot for the guests' wallclock. */
-#include "lib.h"
-#include "rtc.h"
-#include "x86.h"
+#include <hv/lib.h>
+#include <x86/rtc.h>
+#include <x86/x86.h>
 
 #define CMOS_INDEX  0x70
 #define CMOS_DATA   0x71

@@ -1,10 +1,10 @@
 /* 16550 UART on COM1 (I/O port 0x3F8), 115200 8N1, polled. The hypervisor's console:
  * output for printk, input for the debug keys (and later the dom0 console). */
-#include "console.h"
-#include "lib.h"
-#include "printk.h"
-#include "serial.h"
-#include "x86.h"
+#include <asm/console.h>
+#include <hv/lib.h>
+#include <hv/printk.h>
+#include <x86/serial.h>
+#include <x86/x86.h>
 
 #define COM1        0x3F8
 #define REG_DATA    0       /* DLAB=0: RX/TX; DLAB=1: divisor low */
@@ -36,7 +36,7 @@ static void serial_write(const char *s, size_t n)
     }
 }
 
-void serial_init(void)
+void console_port_init(void)
 {
     outb(COM1 + REG_IER, 0x00);             /* polled: no UART interrupts */
     outb(COM1 + REG_LCR, 0x80);             /* DLAB on to set the divisor */

@@ -1,17 +1,17 @@
 /* Dispatch of exceptions and interrupts taken in the hypervisor, and the fault report:
  * vector, error code, registers, control registers and a symbolised stack trace. */
-#include "apic.h"
-#include "desc.h"
-#include "extable.h"
-#include "layout.h"
-#include "lib.h"
-#include "machine.h"
-#include "printk.h"
-#include "pv.h"
-#include "regs.h"
-#include "stacks.h"
-#include "symbols.h"
-#include "x86.h"
+#include <x86/apic.h>
+#include <x86/desc.h>
+#include <x86/extable.h>
+#include <x86/layout.h>
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <hv/printk.h>
+#include <x86/pv.h>
+#include <asm/regs.h>
+#include <x86/stacks.h>
+#include <hv/symbols.h>
+#include <x86/x86.h>
 
 static const char *const exception_names[32] = {
     "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",

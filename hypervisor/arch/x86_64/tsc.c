@@ -1,10 +1,10 @@
 /* TSC calibration against PIT channel 2: count TSC ticks while the PIT counts down a
  * known interval, take the best of several runs, and derive the pvclock-style scale. */
-#include "lib.h"
-#include "machine.h"
-#include "printk.h"
-#include "time.h"
-#include "x86.h"
+#include <hv/lib.h>
+#include <asm/machine.h>
+#include <hv/printk.h>
+#include <asm/time.h>
+#include <x86/x86.h>
 
 #define PIT_HZ          1193182u
 #define PIT_CH2         0x42
@@ -74,4 +74,9 @@ uint64_t tsc_to_system_ns(uint64_t tsc)
 uint64_t now_ns(void)
 {
     return tsc_to_system_ns(rdtsc());
+}
+
+uint64_t get_cycles(void)
+{
+    return rdtsc();
 }

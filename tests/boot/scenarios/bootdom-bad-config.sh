@@ -9,13 +9,6 @@ guests=${XLITE_GUESTS:-$XLITE_ROOT/build/tests/guests}   # domu_*.elf, test_*.el
 info=$guests/domu_info.elf
 [[ -f $info ]] || fail "no $info (make guests, with tests/guests/domu.mk included)"
 
-# one_line PREFIX: exactly one log line starts with PREFIX.
-one_line() {
-    local n
-    n=$(log_lines | grep -c -F -- "$1" || true)
-    (( n == 1 )) || fail "$n lines start with '$1', want 1" "$(log_lines | grep -F -- "$1")"
-}
-
 boot_build_iso bootdom-bad-config -c "exit_on_shutdown dom0=none" \
     -m "$info domU name=m memory=lots" \
     -m "$info domU name=u colour=blue" \

@@ -13,13 +13,6 @@ text=$BOOT_LOG_DIR/bootdom-refused-text.bin
 mkdir -p "$BOOT_LOG_DIR"
 echo "not an ELF image" > "$text"
 
-# one_line PREFIX: exactly one log line starts with PREFIX.
-one_line() {
-    local n
-    n=$(log_lines | grep -c -F -- "$1" || true)
-    (( n == 1 )) || fail "$n lines start with '$1', want 1" "$(log_lines | grep -F -- "$1")"
-}
-
 boot_build_iso bootdom-refused -c "exit_on_shutdown dom0=none" \
     -m "$info domU name=x memory=16" \
     -m "$info domU name=x" \

@@ -17,12 +17,6 @@ for f in "$dies" "$survivor" "$mapper"; do
     [[ -f $f ]] || fail "no $f (make guests)"
 done
 
-# line_of REGEX: LINE = number of the first log line matching REGEX (fails if none).
-line_of() {
-    LINE=$(log_lines | grep -nE -m1 -- "$1" | cut -d: -f1) || true
-    [[ -n $LINE ]] || fail "no log line matches /$1/" "$(_boot_context)"
-}
-
 boot_build_iso grant-death -c "exit_on_shutdown dom0=none" \
     -m "$dies domU name=dies memory=8 cmdline=\"peer=2\"" \
     -m "$survivor domU name=survivor memory=8 cmdline=\"granter=1 mapper=3\"" \

@@ -17,12 +17,6 @@ for f in "$victim" "$attacker" "$attacks"; do
     [[ -f $f ]] || fail "no $f (make guests, with tests/guests/domu.mk included)"
 done
 
-# line_of REGEX: LINE = number of the first log line matching REGEX (fails if none).
-line_of() {
-    LINE=$(log_lines | grep -nE -m1 -- "$1" | cut -d: -f1) || true
-    [[ -n $LINE ]] || fail "no log line matches /$1/" "$(_boot_context)"
-}
-
 boot_build_iso mmu-cross-domain -c "exit_on_shutdown dom0=none" \
     -m "$victim domU name=victim memory=8 cmdline=\"watch_first=2 watch_last=3\"" \
     -m "$attacker domU name=attacker memory=8 cmdline=\"victim=1\"" \

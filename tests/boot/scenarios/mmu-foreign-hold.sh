@@ -14,12 +14,6 @@ for f in "$holder" "$victim"; do
     [[ -f $f ]] || fail "no $f (make guests, with tests/guests/domu.mk included)"
 done
 
-# line_of REGEX: LINE = number of the first log line matching REGEX (fails if none).
-line_of() {
-    LINE=$(log_lines | grep -nE -m1 -- "$1" | cut -d: -f1) || true
-    [[ -n $LINE ]] || fail "no log line matches /$1/" "$(_boot_context)"
-}
-
 boot_build_iso mmu-foreign-hold -c "exit_on_shutdown dom0_mem=32M" \
     -m "$holder victim=1" \
     -m "$victim domU name=victim memory=8 cmdline=\"handshake\""

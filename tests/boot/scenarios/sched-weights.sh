@@ -18,11 +18,6 @@ for f in "$spin" "$sleeper" "$crash"; do
     [[ -f $f ]] || fail "no $f (make guests, with tests/guests/domu.mk included)"
 done
 
-# line_of REGEX: LINE = number of the first log line matching REGEX (fails if none).
-line_of() {
-    LINE=$(log_lines | grep -nE -m1 -- "$1" | cut -d: -f1) || true
-    [[ -n $LINE ]] || fail "no log line matches /$1/" "$(_boot_context)"
-}
 # running NAME: RUNNING = the running_ns that NAME's spinner reported.
 running() {
     local l

@@ -1,0 +1,40 @@
+/* Arch interface: what common domain code asks of the architecture: building a domain
+ * from a kernel image, bringing up a vCPU from a guest context, putting vCPUs on and off
+ * the CPU, and releasing a dead domain's memory-management state. */
+#ifndef XLITE_ASM_DOMAIN_H
+#define XLITE_ASM_DOMAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hv/domain.h>
+#include <hv/elf_loader.h>
+
+struct domain_build_args {
+    const void *kernel;           /* ELF image (in hypervisor memory) */
+    size_t kernel_size;
+    const void *ramdisk;          /* optional: start_info.mod_start/mod_len */
+    size_t ramdisk_size;
+    const char *cmdline;          /* start_info.cmd_line */
+    uint64_t nr_pages;            /* guest RAM */
+    uint32_t si_flags;            /* SIF_* for start_info.flags */
+};
+
+/* Build d (created, empty) from args. On failure prints one line naming the problem,
+ * frees what it took and returns a negative errno. */
+int arch_domain_build(struct domain *d, const struct domain_build_args *args);
+/* 0 if a kernel with these notes fits in nr_pages with its start-of-day layout, else
+ * a negative errno and the reason in err. */
+int arch_kernel_fits(const struct pv_elf_info *elf, uint64_t nr_pages, char *err,
+                     size_t errlen);
+/* VCPUOP_initialise: v's state from a vcpu_guest_context at guest address ctx. */
+long arch_vcpu_initialise(struct vcpu *v, uint64_t ctx);
+/* Put the first runnable vCPU on this CPU and leave through its frame (idles if there
+ * is none). */
+__attribute__((noreturn)) void arch_start_first_vcpu(void);
+/* v (running) stops running: the CPU leaves its page tables and state. */
+void arch_vcpu_leave(struct vcpu *v);
+/* d is dead: drop its base pointers, GDT frames and page-table references. */
+void arch_domain_relinquish(struct domain *d);
+
+#endif
