@@ -94,6 +94,22 @@ mfn_t domain_alloc_frame(struct domain *d)
     return mfn;
 }
 
+int domain_alloc_shared_info(struct domain *d)
+{
+    d->max_pages++;                           /* shared_info is not guest RAM */
+    d->shared_info_mfn = domain_alloc_frame(d);
+    if (d->shared_info_mfn == INVALID_MFN) {
+        d->max_pages--;
+        return -XEN_ENOMEM;
+    }
+    d->shared_info = maddr_to_virt(d->shared_info_mfn << PAGE_SHIFT);
+    for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
+        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;   /* events start masked */
+    for (unsigned int i = 0; i < d->max_vcpus; i++)
+        d->vcpus[i]->vcpu_info = &d->shared_info->vcpu_info[i];
+    return 0;
+}
+
 /* Drop every reference the domain's page tables hold, then return its frames. */
 static void domain_release_memory(struct domain *d)
 {
@@ -170,16 +186,34 @@ void domain_destroy(struct domain *d)
 {
     if (d->state == DOM_DEAD)
         return;
+    bool stopped = d->state == DOM_SHUTDOWN;
     if (hv_opts.bench)
         bench_report_memory(d);
     d->state = DOM_SHUTDOWN;
-    sched_domain_stopped(d);                  /* leaves this domain's page tables */
+    if (!stopped)
+        sched_domain_stopped(d);              /* leaves this domain's page tables */
     evtchn_domain_destroy(d);                 /* peers see its ports closed */
     grant_domain_destroy(d);                  /* before its page tables go */
     domain_release_memory(d);
     d->state = DOM_DEAD;
     if (hv_opts.bench && !domains_alive())
         hypercall_profile_show();             /* the last domain is gone */
+}
+
+/* The toolstack (dom0) is alive to reap a domain it created. */
+static bool toolstack_alive(void)
+{
+    struct domain *dom0 = domain_by_id(0);
+
+    return dom0 && dom0->state == DOM_RUNNING;
+}
+
+/* dom0 is gone: nobody will destroy the domains it kept after their shutdown. */
+static void reap_kept_domains(void)
+{
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] && domains[i]->state == DOM_SHUTDOWN && domains[i]->kept_for_toolstack)
+            domain_destroy(domains[i]);
 }
 
 void domain_shutdown(struct domain *d, unsigned int reason)
@@ -191,7 +225,14 @@ void domain_shutdown(struct domain *d, unsigned int reason)
            reason < ARRAY_SIZE(shutdown_names) && shutdown_names[reason] ?
            shutdown_names[reason] : "unknown reason");
     console_drain(d);
-    domain_destroy(d);
+    if (d->kept_for_toolstack && d->id != 0 && toolstack_alive()) {
+        d->state = DOM_SHUTDOWN;              /* the toolstack reads the reason, destroys */
+        sched_domain_stopped(d);
+    } else {
+        domain_destroy(d);
+    }
+    if (d->id == 0)
+        reap_kept_domains();
     evtchn_send_global_virq(VIRQ_DOM_EXC);    /* tell dom0 a domain went away */
 }
 

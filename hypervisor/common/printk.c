@@ -100,9 +100,18 @@ void printk_level(int level, const char *fmt, ...)
     va_end(ap);
 }
 
+static unsigned long log_floor;     /* logbuf_clear: nothing before it is read again */
+
+void logbuf_clear(void)
+{
+    log_floor = log_head;
+}
+
 size_t logbuf_read(unsigned long *pos, char *out, size_t n)
 {
     unsigned long oldest = log_head > LOGBUF_SIZE ? log_head - LOGBUF_SIZE : 0;
+
+    oldest = MAX(oldest, log_floor);
     size_t done = 0;
 
     if (*pos < oldest)

@@ -22,7 +22,13 @@ static void runstate_set(struct vcpu *v, int state, uint64_t now)
 
 bool vcpu_runnable(const struct vcpu *v)
 {
-    return v && v->online && !v->blocked && v->domain->state == DOM_RUNNING;
+    return v && v->online && !v->blocked && v->domain->state == DOM_RUNNING &&
+           !v->domain->paused;
+}
+
+void sched_kick(void)
+{
+    need_resched = true;
 }
 
 bool sched_need_resched(void)

@@ -127,22 +127,6 @@ static void build_page_tables(struct builder *b)
     }
 }
 
-static int setup_shared_info(struct builder *b)
-{
-    struct domain *d = b->d;
-
-    d->max_pages++;                           /* shared_info is not guest RAM */
-    d->shared_info_mfn = domain_alloc_frame(d);
-    if (d->shared_info_mfn == INVALID_MFN)
-        return -XEN_ENOMEM;
-    d->shared_info = maddr_to_virt(d->shared_info_mfn << PAGE_SHIFT);
-    for (unsigned int i = 0; i < MAX_VIRT_CPUS; i++)
-        d->shared_info->vcpu_info[i].evtchn_upcall_mask = 1;   /* events start masked */
-    for (unsigned int i = 0; i < d->max_vcpus; i++)
-        d->vcpus[i]->vcpu_info = &d->shared_info->vcpu_info[i];
-    return 0;
-}
-
 static void fill_start_info(struct builder *b, const struct domain_build_args *a)
 {
     const struct pv_layout *l = &b->l;
@@ -218,7 +202,7 @@ int arch_domain_build(struct domain *d, const struct domain_build_args *a)
     for (uint64_t i = 0; i < b->l.ramdisk_pages; i++)
         memcpy(pfn_ptr(b, b->l.ramdisk_pfn + i), (const uint8_t *)a->ramdisk + i * PAGE_SIZE,
                MIN(PAGE_SIZE, a->ramdisk_size - i * PAGE_SIZE));
-    if ((rc = setup_shared_info(b)))
+    if ((rc = domain_alloc_shared_info(d)))
         return fail(d, rc, "out of memory for shared_info");
     fill_start_info(b, a);
     pv_set_wallclock(d);

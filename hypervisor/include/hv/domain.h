@@ -76,7 +76,8 @@ struct vcpu {
 
 enum domain_state {
     DOM_RUNNING,                    /* has vCPUs that may run */
-    DOM_SHUTDOWN,                   /* asked to stop: reason recorded, being torn down */
+    DOM_SHUTDOWN,                   /* stopped: reason recorded; torn down at once, or
+                                     * kept for the toolstack (domctl) until it destroys */
     DOM_DEAD,                       /* frames released; slot reusable */
 };
 
@@ -84,6 +85,9 @@ struct domain {
     domid_t id;
     char name[DOMAIN_NAME_MAX];
     bool privileged;                /* SIF_PRIVILEGED: may use privileged hypercalls */
+    bool paused;                    /* by the toolstack: no vCPU of it runs */
+    bool kept_for_toolstack;        /* created by domctl: after shutdown it stays (state,
+                                     * reason, memory) until the toolstack destroys it */
     enum domain_state state;
     unsigned int shutdown_reason;   /* SHUTDOWN_* when state != RUNNING */
 
@@ -111,6 +115,10 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged,
                              unsigned int max_vcpus, uint64_t max_pages);
 struct domain *domain_by_id(domid_t id);
 
+/* The domain's shared_info page (not guest RAM): events masked on every vCPU, each
+ * vCPU's vcpu_info pointing into it. 0 or -XEN_ENOMEM. */
+int domain_alloc_shared_info(struct domain *d);
+
 /* Give the domain one zeroed frame and record it in its page list; INVALID_MFN when
  * out of memory or over max_pages. */
 mfn_t domain_alloc_frame(struct domain *d);
@@ -123,8 +131,9 @@ int domain_free_frame(struct domain *d, mfn_t mfn);
  * there are none; called after anything that may drop such a reference. */
 void domain_reap_orphans(void);
 
-/* Stop the domain for `reason` (SHUTDOWN_*): print it, release every frame and
- * reference, and schedule someone else. Safe from any hypercall or trap path. */
+/* Stop the domain for `reason` (SHUTDOWN_*): print it, take it off the CPU, tell dom0
+ * (VIRQ_DOM_EXC) and, unless a live toolstack keeps it to read the reason (domctl),
+ * release every frame and reference. Safe from any hypercall or trap path. */
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Release a domain that never ran (a refused image) or is shutting down. */
 void domain_destroy(struct domain *d);

@@ -39,6 +39,7 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg);         /* vcpu_op
 long do_sched_op(uint64_t cmd, uint64_t arg);                         /* sched_op.c */
 long do_event_channel_op(uint64_t cmd, uint64_t arg);                 /* event_channel.c */
 long do_sysctl(uint64_t arg);                                         /* sysctl.c */
+long do_domctl(uint64_t arg);                                         /* domctl.c */
 
 /* Name for logs, or NULL. */
 const char *hypercall_name(unsigned long nr);

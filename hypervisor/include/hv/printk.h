@@ -31,6 +31,8 @@ void console_enable(int on);
 
 /* Copy up to n bytes of the log starting at *pos (0 = oldest kept); advances *pos. */
 size_t logbuf_read(unsigned long *pos, char *out, size_t n);
+/* Forget what the log holds so far (domctl readconsole with clear). */
+void logbuf_clear(void);
 /* Write the whole ring buffer to the consoles. */
 void logbuf_dump(void);
 

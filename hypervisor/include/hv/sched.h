@@ -17,6 +17,9 @@
 bool vcpu_runnable(const struct vcpu *v);
 /* The running vCPU should give up the CPU at the next exit to a guest. */
 bool sched_need_resched(void);
+/* Something became runnable without a wake-up (a domain unpaused): schedule at the
+ * next exit to a guest. */
+void sched_kick(void);
 /* Account prev's run, pick the next vCPU (possibly prev), start its slice; NULL when
  * nothing is runnable. */
 struct vcpu *sched_schedule(struct vcpu *prev);

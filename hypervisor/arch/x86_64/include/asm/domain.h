@@ -36,5 +36,10 @@ __attribute__((noreturn)) void arch_start_first_vcpu(void);
 void arch_vcpu_leave(struct vcpu *v);
 /* d is dead: drop its base pointers, GDT frames and page-table references. */
 void arch_domain_relinquish(struct domain *d);
+/* Write the hypercall page (what a guest's HYPERCALL_PAGE note asks for) into a
+ * 4 KiB page. */
+void hypercall_page_fill(uint8_t *page);
+/* d's shared_info wallclock from the host's clock. */
+void pv_set_wallclock(struct domain *d);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <asm/domain.h>
 #include <hv/domain.h>
 #include <asm/regs.h>
 
@@ -71,8 +72,7 @@ bool pv_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
 bool pv_return_fault_fixup(struct cpu_regs *regs);
 void pv_return_faulted(struct cpu_regs *regs);
 
-/* Refresh v's vcpu_time_info (pvclock) from the TSC; shared_info's wallclock for d. */
+/* Refresh v's vcpu_time_info (pvclock) from the TSC. */
 void pv_update_vcpu_time(struct vcpu *v);
-void pv_set_wallclock(struct domain *d);
 
 #endif

@@ -8,8 +8,6 @@
 
 #include <asm/domain.h>
 
-/* Write the 128 hypercall stubs into a 4 KiB page. */
-void hypercall_page_fill(uint8_t *page);
 
 /* Take the initial L4 as the domain's pinned, validated root and vCPU0's kernel page
  * table (type references taken here, dropped at teardown). */
