@@ -88,21 +88,14 @@ $(NEWLIB_LIBC): FORCE | $(DEPS_STAMP)
 	@bash scripts/build-newlib.sh $(NEWLIB_DIR)
 
 # ---------------------------------------------------------------- ISO
-# The dom0 kernel and ramdisk arrive with later issues; until then the ISO carries a
-# placeholder kernel module and a real (nearly empty) cpio ramdisk.
-DOM0_KERNEL  := $(BUILD)/guest/dom0-placeholder.txt
+# dom0 is the guest kernel (guest-kernel-patch/kernel.mk) with its ramdisk as module 1.
+include guest-kernel-patch/kernel.mk
+DOM0_KERNEL  := $(BUILD)/guest/dom0.elf
 DOM0_RAMDISK := $(BUILD)/dom0-ramdisk.cpio
 HV_CMDLINE   ?= console=com1 loglvl=info
-$(DOM0_KERNEL):
-	@mkdir -p $(@D)
-	echo "placeholder: the dom0 kernel is built by a later issue" > $@
-$(DOM0_RAMDISK): | $(DEPS_STAMP)
-	@mkdir -p $(BUILD)/ramdisk-root/etc
-	echo "xlite dom0 ramdisk" > $(BUILD)/ramdisk-root/etc/motd
-	cd $(BUILD)/ramdisk-root && find . | cpio -o -H newc --quiet > $(abspath $@)
 $(BUILD)/xlite.iso: $(HV_ELF) $(DOM0_KERNEL) $(DOM0_RAMDISK) scripts/mkiso.sh
 	bash scripts/mkiso.sh -o $@ -k $(HV_ELF) -c "$(HV_CMDLINE)" \
-		-m "$(DOM0_KERNEL) dom0 placeholder" -m "$(DOM0_RAMDISK) dom0-ramdisk"
+		-m "$(DOM0_KERNEL) dom0" -m "$(DOM0_RAMDISK) dom0-ramdisk"
 .PHONY: iso
 iso: $(BUILD)/xlite.iso
 
@@ -150,10 +143,12 @@ include tests/guests/domu.mk
 # smoke-tests them (figures never decide pass or fail).
 BENCH_OUT := $(BUILD)/tests/bench
 include tests/bench/bench.mk
+include dom0-tools/tools.mk
 
 # ---------------------------------------------------------------- tests
 .PHONY: all test
-all: $(HV_ELF) $(UNIT_BIN) $(NEWLIB_LIBC) $(BUILD)/xlite.iso guests bench-guests
+all: $(HV_ELF) $(UNIT_BIN) $(NEWLIB_LIBC) $(BUILD)/xlite.iso guests bench-guests tools-unit \
+	guest-kernel kernel-unit
 
 test: all
 	@bash tests/run-all.sh

@@ -93,7 +93,6 @@ serial --unit=0 --speed=115200
 terminal_input serial
 terminal_output serial
 set timeout=0
-set timeout_style=hidden
 menuentry 'xlite' {
 $entry
 }

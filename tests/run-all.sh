@@ -32,6 +32,8 @@ run_suite() {
 }
 
 run_suite unit build/tests/unit/run-unit
+run_suite kernel-unit build/tests/kernel/run-kernel-unit
+run_suite tools build/tests/tools/run-tools-unit
 run_suite layering bash tests/layering/run.sh
 run_suite abi bash tests/abi/run.sh "$OUT/abi"
 run_suite newlib bash tests/newlib/run.sh build/newlib "$OUT/newlib"

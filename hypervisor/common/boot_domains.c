@@ -40,9 +40,17 @@ static struct domain *domain_by_name(const char *name)
     return NULL;
 }
 
+/* True when module string s starts with the word `ramdisk`: the initrd of the domU
+ * module right before it. */
+static bool is_ramdisk(const char *s)
+{
+    return s != NULL && strncmp(s, "ramdisk", 7) == 0 && (s[7] == '\0' || s[7] == ' ');
+}
+
 /* Refuses (one line, false) what cfg and the image cannot give: a taken name, a bad
- * ELF, memory= too small for the kernel's layout or more than is free. */
-static bool check_module(uint32_t idx, const void *image, size_t size)
+ * ELF, memory= too small for the kernel's layout (with its ramdisk) or more than is
+ * free. */
+static bool check_module(uint32_t idx, const void *image, size_t size, size_t rd_size)
 {
     char err[128];
     uint64_t nr_pages = cfg.memory_mib << (20 - PAGE_SHIFT);
@@ -57,7 +65,7 @@ static bool check_module(uint32_t idx, const void *image, size_t size)
         printk("domU module %u: bad kernel image: %s\n", idx, err);
         return false;
     }
-    if (arch_kernel_fits(&elf, nr_pages, err, sizeof(err))) {
+    if (arch_kernel_fits(&elf, rd_size, nr_pages, err, sizeof(err))) {
         printk("domU module %u: bad value for 'memory': '%lu' (the kernel does not fit: %s)\n",
                idx, cfg.memory_mib, err);
         return false;
@@ -73,19 +81,22 @@ static bool check_module(uint32_t idx, const void *image, size_t size)
     return true;
 }
 
-/* Builds module idx as domain id; false (nothing left allocated) if it was refused. */
-static bool build_one(const struct boot_info *bi, uint32_t idx, domid_t id)
+/* Builds module idx (with module rd as its initrd, or none if rd is NULL) as domain
+ * id; false (nothing left allocated) if it was refused. */
+static bool build_one(const struct boot_info *bi, uint32_t idx, const struct mb2_module *rd,
+                      domid_t id)
 {
     char err[DOMU_ERR_MAX];
     const struct mb2_module *m = &bi->modules[idx];
     const void *image = maddr_to_virt(m->start);
     size_t size = m->end - m->start;
+    size_t rd_size = rd ? rd->end - rd->start : 0;
 
     if (domu_config_parse(m->string, id, &cfg, err, sizeof(err))) {
         printk("domU module %u: %s\n", idx, err);
         return false;
     }
-    if (!check_module(idx, image, size))
+    if (!check_module(idx, image, size, rd_size))
         return false;
     uint64_t nr_pages = cfg.memory_mib << (20 - PAGE_SHIFT);
     struct domain *d = domain_create(id, cfg.name, false, cfg.vcpus, nr_pages);
@@ -96,6 +107,8 @@ static bool build_one(const struct boot_info *bi, uint32_t idx, domid_t id)
     struct domain_build_args args = {
         .kernel = image,
         .kernel_size = size,
+        .ramdisk = rd ? maddr_to_virt(rd->start) : NULL,
+        .ramdisk_size = rd_size,
         .cmdline = cfg.cmdline,
         .nr_pages = nr_pages,
         .si_flags = 0,
@@ -109,6 +122,9 @@ static bool build_one(const struct boot_info *bi, uint32_t idx, domid_t id)
     printk("domU module %u: d%u '%s': %lu MiB, %u vCPU%s, weight %u, cmdline '%s'\n", idx,
            id, cfg.name, cfg.memory_mib, cfg.vcpus, cfg.vcpus == 1 ? "" : "s", cfg.weight,
            cfg.cmdline);
+    if (rd)
+        printk("domU module %u: ramdisk of %lu KiB from module %u\n", idx,
+               (unsigned long)(rd_size >> 10), idx + 1);
     return true;
 }
 
@@ -121,11 +137,20 @@ unsigned int boot_domains_build(const struct boot_info *bi)
         pr_warn("module 0: starts with 'domU' but is dom0's kernel (dom0=none not given)\n");
     for (uint32_t i = boot_domains_dom0_modules(bi); i < bi->nr_modules; i++) {
         if (!domu_config_is_domu(bi->modules[i].string)) {
-            pr_warn("module %u: ignored: not dom0's and not a domU ('domU key=value...')\n", i);
+            if (is_ramdisk(bi->modules[i].string))
+                pr_warn("module %u: ignored: a ramdisk must follow a domU module\n", i);
+            else
+                pr_warn("module %u: ignored: not dom0's and not a domU ('domU key=value...')"
+                        "\n", i);
             continue;
         }
-        if (build_one(bi, i, ++id))
+        const struct mb2_module *rd = i + 1 < bi->nr_modules &&
+                                      is_ramdisk(bi->modules[i + 1].string) ?
+                                      &bi->modules[i + 1] : NULL;
+        if (build_one(bi, i, rd, ++id))
             built++;
+        if (rd)
+            i++;                              /* that module was this domain's */
     }
     if (hv_opts.dom0_none && id == 0)
         printk("dom0=none: no domU module given\n");

@@ -44,6 +44,8 @@ void console_drain(struct domain *d)
 
     if (prod - cons > sizeof(intf->out))     /* the guest owns these indices: clamp */
         cons = prod - sizeof(intf->out);
+    if (cons != prod && d->console_port)      /* a domU's ring is its console */
+        d->console_ring_used = true;
     while (cons != prod) {
         char c = intf->out[MASK_XENCONS_IDX(cons, intf->out)];
         console_guest_write(d, &c, 1);

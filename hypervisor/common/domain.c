@@ -61,6 +61,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged,
             v->id = n;
             v->kernel_l4 = INVALID_MFN;        /* no page tables yet */
             v->user_l4 = INVALID_MFN;
+            v->vcpu_info_mfn = INVALID_MFN;
             v->runstate.state = RUNSTATE_offline;
             timer_init(&v->singleshot, vcpu_timer_fired, v);
             timer_init(&v->periodic, vcpu_periodic_fired, v);

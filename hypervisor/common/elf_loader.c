@@ -98,8 +98,10 @@ struct parse {
     struct elf64_ehdr eh;
     unsigned xen_notes;                     /* "Xen" notes seen */
     bool has_entry, has_virt_base, has_paddr_offset;
-    /* Full note strings inside the image (NUL-terminated there), or NULL. */
+    /* Full note strings inside the image, or NULL, each with its length: a string ends
+     * at its NUL or at the end of its note (Linux emits FEATURES without a NUL). */
     const char *xen_version, *guest_os, *loader, *features;
+    size_t xen_version_len, guest_os_len, loader_len, features_len;
 };
 
 /* Writes "elf: <reason>" to err (if there is room) and returns rc. */
@@ -259,18 +261,23 @@ static int note_int(struct parse *p, uint32_t type, const uint8_t *desc, uint32_
     return 0;
 }
 
-/* String note: refuses one without a NUL inside descsz; keeps a pointer to the full
- * string and a (possibly truncated) copy in dst. */
-static int note_str(struct parse *p, uint32_t type, const uint8_t *desc, uint32_t descsz,
-                    const char **full, char *dst, size_t cap)
+/* String note: the string ends at its NUL or at the end of the descriptor, as Xen
+ * reads it (Linux's FEATURES note has no NUL). Keeps a pointer to the full string and
+ * its length, and a (possibly truncated) NUL-terminated copy in dst. Refuses nothing. */
+static int note_str(struct parse *p, const uint8_t *desc, uint32_t descsz,
+                    const char **full, size_t *full_len, char *dst, size_t cap)
 {
     const char *s = (const char *)desc;
+    size_t len = strnlen(s, descsz);
 
-    if (strnlen(s, descsz) == descsz)
-        return elf_fail(p, -XEN_EINVAL, "Xen note %u: string is not NUL-terminated", type);
-    if (full != NULL)
+    (void)p;
+    if (full != NULL) {
         *full = s;
-    xl_strlcpy(dst, s, cap);
+        *full_len = len;
+    }
+    size_t n = len < cap ? len : cap - 1;
+    memcpy(dst, s, n);
+    dst[n] = '\0';
     return 0;
 }
 
@@ -298,19 +305,19 @@ static int xen_note(struct parse *p, uint32_t type, const uint8_t *desc, uint32_
         p->has_paddr_offset = true;
         return rc;
     case XEN_ELFNOTE_XEN_VERSION:
-        return note_str(p, type, desc, descsz, &p->xen_version, info->xen_version,
-                        sizeof(info->xen_version));
+        return note_str(p, desc, descsz, &p->xen_version, &p->xen_version_len,
+                        info->xen_version, sizeof(info->xen_version));
     case XEN_ELFNOTE_GUEST_OS:
-        return note_str(p, type, desc, descsz, &p->guest_os, info->guest_os,
+        return note_str(p, desc, descsz, &p->guest_os, &p->guest_os_len, info->guest_os,
                         sizeof(info->guest_os));
     case XEN_ELFNOTE_GUEST_VERSION:
-        return note_str(p, type, desc, descsz, NULL, info->guest_version,
+        return note_str(p, desc, descsz, NULL, NULL, info->guest_version,
                         sizeof(info->guest_version));
     case XEN_ELFNOTE_LOADER:
-        return note_str(p, type, desc, descsz, &p->loader, info->loader,
+        return note_str(p, desc, descsz, &p->loader, &p->loader_len, info->loader,
                         sizeof(info->loader));
     case XEN_ELFNOTE_FEATURES:
-        return note_str(p, type, desc, descsz, &p->features, info->features,
+        return note_str(p, desc, descsz, &p->features, &p->features_len, info->features,
                         sizeof(info->features));
     default:
         return 0;
@@ -424,41 +431,49 @@ static bool feature_supported(const char *name, size_t len)
     return false;
 }
 
+/* True when the note string s (len bytes) starts with prefix. */
+static bool starts_with(const char *s, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+
+    return s != NULL && len >= n && memcmp(s, prefix, n) == 0;
+}
+
 /* What the notes say: Xen version, loader and required features. */
 static int check_note_values(struct parse *p)
 {
     char b1[PV_ELF_STR_MAX], b2[PV_ELF_STR_MAX];
-    const char *f, *os = p->guest_os != NULL ? p->guest_os : "";
+    const char *os = p->guest_os != NULL ? p->guest_os : "";
+    size_t os_len = p->guest_os != NULL ? p->guest_os_len : 0;
 
     if (p->xen_version == NULL)
         return elf_fail(p, -XEN_EINVAL, "no XEN_VERSION note");
-    if (strncmp(p->xen_version, "xen-3.0", 7) != 0)
+    if (!starts_with(p->xen_version, p->xen_version_len, "xen-3.0"))
         return elf_fail(p, -XEN_EINVAL, "XEN_VERSION '%s' does not start with 'xen-3.0'",
-                        printable(p->xen_version, SIZE_MAX, b1, sizeof(b1)));
-    if ((p->loader == NULL || strncmp(p->loader, "generic", 7) != 0) &&
-        strncmp(os, "linux", 5) != 0) {
+                        printable(p->xen_version, p->xen_version_len, b1, sizeof(b1)));
+    if (!starts_with(p->loader, p->loader_len, "generic") &&
+        !starts_with(os, os_len, "linux")) {
         if (p->loader == NULL)
             return elf_fail(p, -XEN_EINVAL, "no LOADER note and GUEST_OS '%s' is not 'linux'",
-                            printable(os, SIZE_MAX, b2, sizeof(b2)));
+                            printable(os, os_len, b2, sizeof(b2)));
         return elf_fail(p, -XEN_EINVAL, "LOADER '%s' is not 'generic' and GUEST_OS '%s' is "
-                        "not 'linux'", printable(p->loader, SIZE_MAX, b1, sizeof(b1)),
-                        printable(os, SIZE_MAX, b2, sizeof(b2)));
+                        "not 'linux'", printable(p->loader, p->loader_len, b1, sizeof(b1)),
+                        printable(os, os_len, b2, sizeof(b2)));
     }
-    for (f = p->features; f != NULL && *f != '\0';) {
+    const char *f = p->features, *end = f != NULL ? f + p->features_len : NULL;
+    while (f != NULL && f < end) {
         size_t len = 0;
 
-        while (f[len] != '\0' && f[len] != '|')
+        while (f + len < end && f[len] != '|')
             len++;
-        if (f[0] == '!' && !feature_supported(f + 1, len - 1)) {
+        if (len > 0 && f[0] == '!' && !feature_supported(f + 1, len - 1)) {
             char name[64];
 
             printable(f + 1, len - 1, name, sizeof(name));
             return elf_fail(p, -XEN_EOPNOTSUPP, "kernel requires feature '%s', which xlite "
                             "does not support", name);
         }
-        f += len;
-        if (*f == '|')
-            f++;
+        f += len + 1;                               /* past the '|' (or the end) */
     }
     return 0;
 }

@@ -107,6 +107,23 @@ static const struct evtchn_env env = {
     .ctx = NULL,
 };
 
+int evtchn_alloc_console_port(struct domain *d)
+{
+    evtchn_port_t port;
+    int rc = evtchn_alloc_unbound(table_of(d), 0, &port);
+
+    if (rc)
+        return rc;
+    d->console_port = port;
+    return (int)port;
+}
+
+void evtchn_vcpu_info_moved(struct vcpu *v)
+{
+    if (v->domain->evtchn)
+        v->domain->evtchn->table.vcpu_info[v->id] = v->vcpu_info;
+}
+
 void evtchn_kick(struct vcpu *v)
 {
     if (v->domain->evtchn)
@@ -288,6 +305,10 @@ static long op_port(struct domain *self, uint32_t cmd, uint64_t arg)
     case EVTCHNOP_close:
         return evtchn_close(&env, t, port);
     case EVTCHNOP_send:
+        /* The console port of a domain whose ring the hypervisor drains (until a
+         * backend in dom0 binds the port): the notification means "output waiting". */
+        if (port && port == self->console_port && self->console_mfn)
+            console_drain(self);
         return evtchn_send(&env, t, port);
     default:
         return evtchn_unmask(&env, t, port);

@@ -188,6 +188,12 @@ int evtchn_close(const struct evtchn_env *env, struct evtchn_table *t, evtchn_po
     return 0;
 }
 
+/* The vcpu_info events for `vcpu` are delivered to. */
+static struct vcpu_info *vinfo(struct evtchn_table *t, unsigned int vcpu)
+{
+    return t->vcpu_info[vcpu] ? t->vcpu_info[vcpu] : &t->shared->vcpu_info[vcpu];
+}
+
 void evtchn_set_pending(const struct evtchn_env *env, struct evtchn_table *t,
                         evtchn_port_t port)
 {
@@ -198,8 +204,8 @@ void evtchn_set_pending(const struct evtchn_env *env, struct evtchn_table *t,
         return;
     bool kick = false;
     if (!test_bit(s->evtchn_mask, port) &&
-        !test_and_set(&s->vcpu_info[vcpu].evtchn_pending_sel, port / WORD_BITS)) {
-        __atomic_store_n(&s->vcpu_info[vcpu].evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+        !test_and_set(&vinfo(t, vcpu)->evtchn_pending_sel, port / WORD_BITS)) {
+        __atomic_store_n(&vinfo(t, vcpu)->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
         kick = true;
     }
     env->notify(env->ctx, t, port, vcpu, kick);
@@ -266,8 +272,8 @@ int evtchn_unmask(const struct evtchn_env *env, struct evtchn_table *t, evtchn_p
     struct shared_info *s = t->shared;
     unsigned int vcpu = t->ports[port].vcpu;
     if (s && test_and_clear(s->evtchn_mask, port) && test_bit(s->evtchn_pending, port) &&
-        !test_and_set(&s->vcpu_info[vcpu].evtchn_pending_sel, port / WORD_BITS)) {
-        __atomic_store_n(&s->vcpu_info[vcpu].evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+        !test_and_set(&vinfo(t, vcpu)->evtchn_pending_sel, port / WORD_BITS)) {
+        __atomic_store_n(&vinfo(t, vcpu)->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
         env->notify(env->ctx, t, port, vcpu, true);
     }
     return 0;

@@ -437,7 +437,7 @@ bool gnt_map(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_map_gran
     if (st == GNTST_okay && dev && get_refs(c, granter, frame, rw) != 0)
         st = GNTST_general_error;
     if (st == GNTST_okay && host &&
-        create_grant_host_mapping(c->pt, self, l1, idx, granter, frame, rw) != 0) {
+        create_grant_host_mapping(c->pt, self, l1, idx, granter, frame, rw, op->flags) != 0) {
         if (dev)
             put_refs(c, frame, rw);
         st = GNTST_general_error;

@@ -25,7 +25,8 @@
     X(grant_table_op, 3)     X(vm_assist, 2)           X(iret, 0)                \
     X(vcpu_op, 3)            X(set_segment_base, 2)    X(mmuext_op, 4)           \
     X(sched_op, 2)           X(callback_op, 2)         X(event_channel_op, 2)    \
-    X(physdev_op, 2)         X(sysctl, 1)              X(domctl, 1)
+    X(physdev_op, 2)         X(sysctl, 1)              X(domctl, 1)              \
+    X(xenpmu_op, 2)
 
 typedef uint64_t a_t;
 

@@ -41,9 +41,10 @@ static long periodic(struct vcpu *v, uint64_t arg)
 }
 
 /* Refuses: a vCPU id the domain does not have (-ENOENT), an unreadable or unwritable
- * argument (-EFAULT), up of a vCPU never initialised (-EINVAL), a singleshot timer in
- * the past with VCPU_SSHOTTMR_future (-ETIME), a period under 1 ms or over 2^62 - 1 ns
- * (-EINVAL), and unknown commands (-ENOSYS). As in Xen, timer ops may name any vCPU of
+ * argument or a runstate area outside guest space (-EFAULT), up of a vCPU never
+ * initialised (-EINVAL), a singleshot timer in the past with VCPU_SSHOTTMR_future
+ * (-ETIME), a period under 1 ms or over 2^62 - 1 ns (-EINVAL), what
+ * arch_vcpu_register_info refuses (-EINVAL), and unknown commands (-ENOSYS). As in Xen, timer ops may name any vCPU of
  * the caller's domain. */
 long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
 {
@@ -72,6 +73,26 @@ long do_vcpu_op(uint64_t cmd, uint64_t vcpuid, uint64_t arg)
         if (now > rs.state_entry_time)           /* include the current state so far */
             rs.time[rs.state] += now - rs.state_entry_time;
         return copy_to_guest(arg, &rs, sizeof(rs)) ? -XEN_EFAULT : 0;
+    }
+    case VCPUOP_register_runstate_memory_area: {
+        struct vcpu_register_runstate_memory_area a;
+        if (copy_from_guest(&a, arg, sizeof(a)))
+            return -XEN_EFAULT;
+        if (a.addr.p && !guest_range_ok(a.addr.p, sizeof(struct vcpu_runstate_info)))
+            return -XEN_EFAULT;
+        v->runstate_guest = a.addr.p;
+        v->runstate_written = 0;
+        if (v == current_vcpu())
+            arch_runstate_area_update(v);
+        return 0;
+    }
+    case VCPUOP_register_vcpu_info: {
+        struct vcpu_register_vcpu_info r;
+        if (copy_from_guest(&r, arg, sizeof(r)))
+            return -XEN_EFAULT;
+        if (r.rsvd)
+            return -XEN_EINVAL;
+        return arch_vcpu_register_info(v, r.mfn, r.offset);
     }
     case VCPUOP_set_singleshot_timer:
         return singleshot(v, arg);

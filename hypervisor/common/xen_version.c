@@ -62,9 +62,10 @@ static long put_compile_info(uint64_t dst)
 }
 
 /* Submap 0 lists only what xlite really provides to a PV guest: its frame numbers are
- * machine frames (direct_mapped, as Xen reports for every PV guest). Left out until
- * their features exist: mmu_pt_update_preserve_ad, highmem_assist,
- * gnttab_map_avail_bits, runstate/vcpu_time_phys_area, memory_op_vnode_supported,
+ * machine frames (direct_mapped, as Xen reports for every PV guest), mmu_update's
+ * MMU_PT_UPDATE_PRESERVE_AD works (mmu_pt_update_preserve_ad), and grant maps honour
+ * GNTMAP_guest_avail bits (gnttab_map_avail_bits). Left out until their features
+ * exist: highmem_assist, runstate/vcpu_time_phys_area, memory_op_vnode_supported,
  * dm_msix_all_writes. dom0 is set for the initial domain. Other submaps: -EINVAL;
  * unreadable/unwritable: -EFAULT. */
 static long get_features(const struct domain *d, uint64_t arg)
@@ -75,7 +76,8 @@ static long get_features(const struct domain *d, uint64_t arg)
         return -XEN_EFAULT;
     if (fi.submap_idx != 0)
         return -XEN_EINVAL;
-    fi.submap = 1u << XENFEAT_direct_mapped;
+    fi.submap = 1u << XENFEAT_direct_mapped | 1u << XENFEAT_mmu_pt_update_preserve_ad |
+                1u << XENFEAT_gnttab_map_avail_bits;
     if (d->id == 0 && d->privileged)
         fi.submap |= 1u << XENFEAT_dom0;
     return copy_to_guest(arg, &fi, sizeof(fi)) ? -XEN_EFAULT : 0;

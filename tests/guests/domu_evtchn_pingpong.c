@@ -9,14 +9,15 @@
  * agree on: `ROLE peer=D port=P [rounds=N]` (N defaults to 1000):
  *
  *   offer   alloc_unbound(DOMID_SELF, remote D) twice: the ports must be P and P+1
- *           (the lowest free ports; a fresh domain has none in use, so P=1). It waits
- *           for D's hello on P (D sends it once bound and ready), then pings: send on
+ *           (the lowest free ports; a fresh boot-time domU has only its console
+ *           port 1, so P=2). It waits for D's hello on P (D sends it once bound and ready), then pings: send on
  *           P and sleep in SCHEDOP_poll on P (the port masked, so only the poll wakes
  *           it) until the pong, N times (no more polls than pongs, time spent
  *           blocked). Then it closes P, waits for D's acknowledgement on P+1 and
  *           powers off WITHOUT closing P+1.
  *   bind    bind_interdomain(D, P) and (D, P+1), retried while D has not offered them
- *           (-EINVAL); each new local port is pending at once (Xen marks it so an event
+ *           (-EINVAL), getting local ports P and P+1 (its table looks like D's); each
+ *           new local port is pending at once (Xen marks it so an event
  *           sent before the bind is not lost). Binds VIRQ_TIMER, says hello on P, and
  *           pongs from its event upcall (events unmasked around SCHEDOP_block, a 1 s
  *           set_timer_op watchdog). Then: its end of P turns unbound, offered to D (D closed it); a domU may
@@ -27,7 +28,7 @@
  *           and refuses ports not in use (-EINVAL); a 1 ms timer arrives as an event
  *           on the VIRQ_TIMER port.
  *   dom0    (privileged) binds VIRQ_DOM_EXC; alloc_unbound(dom D, remote DOMID_SELF)
- *           makes port P in D's table offered to dom0 (P=1: D allocates nothing before
+ *           makes port P in D's table offered to dom0 (P=2: D allocates nothing before
  *           the channel exists), binds it, reads D's end with status, pings N times as
  *           `offer` does, then waits for VIRQ_DOM_EXC: D has powered off, dom0's end
  *           is unbound and D is unknown (-ESRCH).
@@ -297,7 +298,7 @@ static void role_offer(void)
     t_eq("status rc", status(DOMID_SELF, a.port, &s), 0);
     t_eq("status", s.status, EVTCHNSTAT_interdomain);
     t_eq("peer", s.u.interdomain.dom, peer);
-    t_eq("peer's port", s.u.interdomain.port, 1);
+    t_eq("peer's port (its lowest free: the same P)", s.u.interdomain.port, port);
     t_end();
 
     t_begin("pingpong_offer");
@@ -333,11 +334,11 @@ static void role_bind(void)
 
     t_begin("bind");
     t_eq("bind_interdomain", bind_retry(port, &b1), 0);
-    t_eq("local port", b1, 1);
+    t_eq("local port (the lowest free: P too)", b1, port);
     t_eq("new local port pending", pending(b1), 1);
     clear_pending(b1);
     t_eq("bind_interdomain (second)", bind_retry(port + 1, &b2), 0);
-    t_eq("second local port", b2, 2);
+    t_eq("second local port", b2, port + 1);
     clear_pending(b2);
     set_mask(b2);
     quiet_port = b2;

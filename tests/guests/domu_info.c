@@ -2,7 +2,8 @@
  *
  * Not booted by tests/guests/run.sh (that boots test_*.c as dom0): the
  * tests/boot/scenarios/bootdom-*.sh scenarios give it as a `domU ...` module. It prints
- * one line "domu-info flags 0x<start_info.flags> nr_pages <n> cmdline '<cmd_line>'",
+ * one line "domu-info flags 0x<start_info.flags> nr_pages <n> cmdline '<cmd_line>'"
+ * (and "domu-info ramdisk <bytes> at <va>: '<first 24 bytes>'" when it has one),
  * checks that it is unprivileged (start_info.flags 0, console_io read and every domctl
  * refused with -EPERM, even one with a wrong version or an unreadable argument), then
  * "DONE ..." and SCHEDOP_shutdown(poweroff).
@@ -16,6 +17,16 @@ void test_main(void)
 
     printk("domu-info flags 0x%x nr_pages %lu cmdline '%s'\n", (unsigned int)start_info->flags,
            (unsigned long)start_info->nr_pages, (const char *)start_info->cmd_line);
+    if (start_info->mod_len) {
+        const char *rd = (const char *)start_info->mod_start;
+        char head[25];
+        size_t n = start_info->mod_len < 24 ? start_info->mod_len : 24;
+        for (size_t i = 0; i < n; i++)
+            head[i] = rd[i] >= 0x20 && rd[i] < 0x7f ? rd[i] : '.';
+        head[n] = '\0';
+        printk("domu-info ramdisk %lu bytes at %#lx: '%s'\n",
+               (unsigned long)start_info->mod_len, (unsigned long)start_info->mod_start, head);
+    }
     t_begin("unprivileged");
     t_eq("start_info flags", start_info->flags, 0);
     t_eq("console_io(read)", HYPERVISOR_console_io(CONSOLEIO_read, 1, &c), -XEN_EPERM);

@@ -34,3 +34,23 @@ $(GUESTS_OUT)/%.elf: $(GUESTS_OUT)/obj/%.o $(GUEST_LIB_OBJS) $(GUESTS_DIR)/lib/g
 	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB_OBJS)
 
 -include $(GUEST_LIB_OBJS:.o=.d) $(patsubst $(GUESTS_OUT)/%.elf,$(GUESTS_OUT)/obj/%.d,$(GUEST_ELFS))
+
+# test_dom0_builder.elf also links the dom0 domain builder (dom0-tools/lib/guest and
+# lib/ctrl) with the hypervisor sources it compiles, built with the guests' flags.
+DOM0_BUILDER_SRCS := $(wildcard dom0-tools/lib/ctrl/*.c) $(wildcard dom0-tools/lib/guest/*.c) \
+	hypervisor/common/elf_loader.c hypervisor/arch/x86_64/pv_layout.c \
+	hypervisor/common/vsnprintf.c
+DOM0_BUILDER_OBJS := $(patsubst %.c,$(GUESTS_OUT)/obj/builder/%.o,$(DOM0_BUILDER_SRCS))
+DOM0_BUILDER_INC  := -Idom0-tools/lib/ctrl -Idom0-tools/lib/guest -Ihypervisor/include \
+	-Ihypervisor/arch/x86_64/include
+$(GUESTS_OUT)/obj/builder/%.o: %.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(DOM0_BUILDER_INC) -c $< -o $@
+# It also carries a copy of domu_info.elf, for when it is booted without a module.
+$(GUESTS_OUT)/obj/test_dom0_builder.o: GUEST_CFLAGS += $(DOM0_BUILDER_INC) \
+	-DDOM0_BUILDER_DOMU='"$(GUESTS_OUT)/domu_info.elf"'
+$(GUESTS_OUT)/obj/test_dom0_builder.o: $(GUESTS_OUT)/domu_info.elf
+$(GUESTS_OUT)/test_dom0_builder.elf: $(GUESTS_OUT)/obj/test_dom0_builder.o $(GUEST_LIB_OBJS) \
+		$(DOM0_BUILDER_OBJS) $(GUESTS_DIR)/lib/guest.lds
+	$(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_LIB_OBJS) $(DOM0_BUILDER_OBJS)
+-include $(DOM0_BUILDER_OBJS:.o=.d)

@@ -4,7 +4,8 @@
  * NUL-terminated and zero-filled to the end of its buffer (XSA-122: the padding used
  * to leak hypervisor stack); capabilities name xen-3.0-x86_64; platform_parameters
  * gives HYPERVISOR_VIRT_START; get_features submap 0 has no auto_translated_physmap
- * and has XENFEAT_dom0 for dom0, any other submap is -EINVAL; pagesize is 4096;
+ * and has XENFEAT_dom0, mmu_pt_update_preserve_ad and gnttab_map_avail_bits for dom0,
+ * any other submap is -EINVAL; pagesize is 4096;
  * guest_handle of dom0 is all zero; commandline (dom0 may read it) is the
  * hypervisor's command line; a buffer that is unmapped, non-canonical, in the
  * hypervisor's range or mapped read-only (the guest's own page tables, the M2P) is
@@ -118,6 +119,10 @@ static void t_features(void)
     t_eq("auto_translated_physmap bit (never for PV)",
          (buf.feat.submap >> XENFEAT_auto_translated_physmap) & 1, 0);
     t_eq("dom0 bit (this is dom0)", (buf.feat.submap >> XENFEAT_dom0) & 1, 1);
+    t_eq("mmu_pt_update_preserve_ad (Linux panics without it)",
+         (buf.feat.submap >> XENFEAT_mmu_pt_update_preserve_ad) & 1, 1);
+    t_eq("gnttab_map_avail_bits (Linux panics without it)",
+         (buf.feat.submap >> XENFEAT_gnttab_map_avail_bits) & 1, 1);
     t_end();
 
     t_begin("get_features_bad_submap_einval");

@@ -140,10 +140,11 @@ static const char *oracle_entry(struct ptf *x, mfn_t m, unsigned int level,
     size_t ti;
 
     if (level == 1 && (e & (1ull << 62))) {
-        /* A grant mapping: exactly P U NX, bit 62 and A D, RW optional. */
+        /* A grant mapping: exactly P U NX, bit 62 and A D, RW and the guest's available
+         * bits 9-11 optional. */
         uint64_t must = PG_P | PG_U | (1ull << 63) | (1ull << 62);
 
-        if ((e & ~(0x000FFFFFFFFFF000ull | PG_RW | PG_A | PG_D)) != must)
+        if ((e & ~(0x000FFFFFFFFFF000ull | PG_RW | PG_A | PG_D | (7ull << 9))) != must)
             return complain(x, "grant entry of the wrong shape", m, i);
     } else if ((e & refused_bits(x, level)) || !(e & PG_U)) {
         return complain(x, "entry with refused bits or without U", m, i);

@@ -430,6 +430,36 @@ START_TEST(xsa224_separate_halves)
 }
 END_TEST
 
+/* XENFEAT_gnttab_map_avail_bits: the mapper's GNTMAP_guest_avail bits (flags bits
+ * 16-18) land in the grant PTE's available bits 9-11; higher bits are dropped; the
+ * entry still unmaps, and the checker accepts it. */
+START_TEST(map_avail_bits)
+{
+    struct sdom a;
+    uint64_t seed = 5;
+    struct gnttab_map_grant_ref m;
+    mfn_t f;
+
+    init_all(512);
+    dom_build(&a, 1, &seed);
+    f = a.data[0];
+    grant(1, 8, 1, f, false);
+    m = mapop(VA_B, GNTMAP_host_map | (5u << _GNTMAP_guest_avail0) | (1u << 20), 8, 1);
+    gnt_map(&C, 1, a.bp, &m);
+    ck_assert_int_eq(m.status, GNTST_okay);
+    ck_assert_uint_eq((pg(a.l1b)[0] >> 9) & 7, 5);
+    ck_assert_uint_eq(pg(a.l1b)[0] & ~(PG_A | PG_D | PG_AVAIL), pt_grant_l1e(f, true) &
+                      ~(PG_A | PG_D));
+    consistent(&a, 1);
+    ck_assert_int_eq(unmap(&a, VA_B, 0, m.handle), GNTST_okay);
+    ck_assert_uint_eq(pg(a.l1b)[0], 0);
+    consistent(&a, 1);
+    dom_kill(&a);
+    ck_assert_int_eq(pages_live, 0);
+    ptf_fini(&X);
+}
+END_TEST
+
 /* XSA-234: unmap_and_replace of a read-only grant steals the writable grant entry at
  * new_addr; the writable mapping keeps its refs wherever its entry went. */
 START_TEST(xsa234_replace)
@@ -1753,6 +1783,7 @@ Suite *grant_table_suite(void)
     UNIT_ADD_TEST(s, setup_out_of_memory);
     UNIT_ADD_TEST(s, map_status_codes);
     UNIT_ADD_TEST(s, xsa224_separate_halves);
+    UNIT_ADD_TEST(s, map_avail_bits);
     UNIT_ADD_TEST(s, xsa234_replace);
     UNIT_ADD_TEST(s, flags_and_revocation);
     UNIT_ADD_TEST(s, copy_cases);

@@ -994,28 +994,28 @@ START_TEST(grant_install_and_remove)
     g = ptf_alloc(&X, D2);                  /* granted read-only */
     p = ptf_alloc(&X, D2);                  /* one of D2's page tables */
     ck_assert_int_eq(pt_pin(ENV, D2, p, 1), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, f, true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, f, true, 0), 0);
     ck_assert_uint_eq(pg(t.l1)[20], PTE(f, PG_P | PG_RW | PG_A | PG_D | PG_U) | PG_NX |
                                     PG_GNTTAB);
     expect_frame(f, 1, 1, FRAME_TYPE_WRITABLE, 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 21, D2, g, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 21, D2, g, false, 0), 0);
     expect_frame(g, 1, 0, FRAME_TYPE_NONE, 0);
     /* Read-only onto a page table is fine, writable is not. */
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 22, D2, p, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 22, D2, p, false, 0), 0);
     expect_frame(p, 2, 1, FRAME_TYPE_L1, PINNED);
     expect_consistent(NULL, 0);
     ptf_snap_take(&X, &s);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D2, p, true), -XEN_EBUSY);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D2, p, true, 0), -XEN_EBUSY);
     /* Refusals: wrong frame owner, not a validated L1 of the mapper, bad index, a
      * grant already in the slot. */
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D1, f, true), -XEN_EINVAL);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l2, 23, D2, f, true), -XEN_EINVAL);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D2, t.l1, 23, D2, f, true), -XEN_EINVAL);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, p, 23, D2, f, true), -XEN_EINVAL);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.data[1], 23, D2, f, true), -XEN_EINVAL);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 512, D2, f, true), -XEN_EINVAL);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, g, false), -XEN_EINVAL);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D2, PTF_BASE + 1, false),
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D1, f, true, 0), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l2, 23, D2, f, true, 0), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D2, t.l1, 23, D2, f, true, 0), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, p, 23, D2, f, true, 0), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.data[1], 23, D2, f, true, 0), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 512, D2, f, true, 0), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, g, false, 0), -XEN_EINVAL);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 23, D2, PTF_BASE + 1, false, 0),
                      -XEN_EINVAL);
     ck_assert_uint_eq(pg(t.l1)[23], 0);
     ck_assert_uint_eq(ptf_snap_diff(&X, &s, 1), INVALID_MFN);
@@ -1030,7 +1030,7 @@ START_TEST(grant_install_and_remove)
     /* XSA-224: the frame's writable grant keeps it from becoming a table. */
     ck_assert_int_eq(pt_pin(ENV, D2, f, 1), -XEN_EINVAL);
     /* A grant mapped over an ordinary entry replaces it and drops its refs. */
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 0, D2, g, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 0, D2, g, false, 0), 0);
     expect_frame(t.data[0], 0, 0, FRAME_TYPE_WRITABLE, 0);
     expect_frame(g, 2, 0, FRAME_TYPE_NONE, 0);
     expect_consistent(NULL, 0);
@@ -1080,8 +1080,8 @@ START_TEST(grant_replace_moves_entry)
     pinned_tree(&t);
     f1 = ptf_alloc(&X, D2);
     f2 = ptf_alloc(&X, D2);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 1, D2, f1, true), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 2, D2, f2, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 1, D2, f1, true, 0), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 2, D2, f2, false, 0), 0);
     ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, t.l1, 2, f2, false, t.l1, 1), 0);
     ck_assert_uint_eq(pg(t.l1)[1], 0);
     ck_assert_uint_eq(pg(t.l1)[2], GNT(f1, true));
@@ -1096,13 +1096,13 @@ START_TEST(grant_replace_moves_entry)
     /* An ordinary entry moves too, into another L1, without changing counts. */
     l1b = ptf_alloc(&X, D1);
     ck_assert_int_eq(MOD(t.l2, 1, PTE(l1b, F_UPPER)), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 7, D2, f2, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 7, D2, f2, false, 0), 0);
     ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, l1b, 7, f2, false, t.l1, 3), 0);
     ck_assert_uint_eq(pg(l1b)[7], PTE(t.data[3], F_L1RW | PG_U));
     ck_assert_uint_eq(pg(t.l1)[3], 0);
     expect_frame(t.data[3], 1, 1, FRAME_TYPE_WRITABLE, 0);
     /* A non-present new slot just clears the grant slot. */
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 8, D2, f2, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 8, D2, f2, false, 0), 0);
     ck_assert_int_eq(pt_remove_grant_l1e(ENV, D1, l1b, 8, f2, false, t.l1, 100), 0);
     ck_assert_uint_eq(pg(l1b)[8], 0);
     expect_consistent(NULL, 0);
@@ -1124,7 +1124,7 @@ START_TEST(grant_devalidation_and_teardown)
     f = ptf_alloc(&X, D2);
     g = ptf_alloc(&X, D2);
     /* Unhooking the L1 drops the grant entry's refs like any entry's... */
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 40, D2, f, true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 40, D2, f, true, 0), 0);
     e = pg(t.l1)[40];
     ck_assert_int_eq(MOD(t.l2, 0, 0), 0);
     expect_frame(f, 0, 0, FRAME_TYPE_WRITABLE, 0);
@@ -1140,9 +1140,9 @@ START_TEST(grant_devalidation_and_teardown)
     /* Strip: every grant entry of the domain's validated L1s. */
     l1b = ptf_alloc(&X, D1);
     ck_assert_int_eq(MOD(t.l2, 1, PTE(l1b, F_UPPER)), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 41, D2, f, true), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 42, D2, f, false), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 0, D2, g, true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 41, D2, f, true, 0), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 42, D2, f, false, 0), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 0, D2, g, true, 0), 0);
     expect_frame(f, 2, 1, FRAME_TYPE_WRITABLE, 0);
     ck_assert_uint_eq(pt_strip_grant_l1es(ENV, D2), 0);
     ck_assert_uint_eq(pt_strip_grant_l1es(ENV, D1), 3);
@@ -1152,8 +1152,8 @@ START_TEST(grant_devalidation_and_teardown)
     ck_assert_uint_eq(pg(t.l1)[0], PTE(t.data[0], F_L1RW | PG_U));  /* others stay */
     expect_consistent(NULL, 0);
     /* The mapping domain dies with grant entries in place: their refs go too. */
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 43, D2, f, true), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 1, D2, g, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 43, D2, f, true, 0), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, l1b, 1, D2, g, false, 0), 0);
     ck_assert_uint_eq(pt_domain_relinquish(ENV, D1), 0);
     expect_frame(f, 0, 0, FRAME_TYPE_WRITABLE, 0);
     expect_frame(g, 0, 0, FRAME_TYPE_WRITABLE, 0);
@@ -1178,9 +1178,9 @@ START_TEST(grant_orphan_frames)
     ck_assert_int_eq(pt_pin(ENV, D2, t2.l4, 4), 0);
     p = ptf_alloc(&X, D2);
     ck_assert_int_eq(pt_pin(ENV, D2, p, 2), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 10, D2, t2.data[0], true), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 11, D2, t2.l1, false), 0);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 12, D2, p, false), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 10, D2, t2.data[0], true, 0), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 11, D2, t2.l1, false, 0), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 12, D2, p, false, 0), 0);
     ck_assert_int_eq(pt_orphan_frame(ENV, D1, t2.data[0]), -XEN_EINVAL);
     ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.data[0]), 0);
     ck_assert_int_eq(pt_orphan_frame(ENV, D2, t2.l1), 0);
@@ -1216,7 +1216,7 @@ START_TEST(grant_check_detects_corruption)
     ptf_init(&X, 256);
     pinned_tree(&t);
     f = ptf_alloc(&X, D2);
-    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, f, true), 0);
+    ck_assert_int_eq(pt_install_grant_l1e(ENV, D1, t.l1, 20, D2, f, true, 0), 0);
     expect_consistent(NULL, 0);
     e = pg(t.l1)[20];
     EXPECT_CORRUPT(pg(t.l1)[20] = e & ~PG_NX, pg(t.l1)[20] = e, PTCHK_ENTRY_BITS, t.l1);
@@ -1758,7 +1758,7 @@ static void do_gnt_map(unsigned int n)
              tf->owner == owner && tf->count < 0xFFFF0000u &&
              (!rw || tf->type_count == 0 || tf->type == FRAME_TYPE_WRITABLE);
     snap();
-    rc = pt_install_grant_l1e(ENV, d->id, tbl, idx, owner, frame, rw);
+    rc = pt_install_grant_l1e(ENV, d->id, tbl, idx, owner, frame, rw, 0);
     count(OP_GMAP, rc);
     UNIT_REQUIRE(rc == 0 || rc == -XEN_EINVAL || rc == -XEN_EBUSY, "op %u: gntmap rc %d", n,
                  rc);

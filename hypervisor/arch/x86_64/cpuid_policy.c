@@ -189,9 +189,10 @@ static bool leaf_hidden(uint32_t leaf)
 }
 
 /* Xen-compatible hypervisor leaves: 0x40000000 signature "XenVMMXenVMM" and highest
- * leaf, 0x40000001 version (major << 16 | minor, as XENVER_version). Not reported:
- * 0x40000002 (hypercall-page MSR, for HVM guests; PV guests get the page from the
- * domain builder) and later leaves. Refuses nothing; unknown leaves are zeros. */
+ * leaf (base + 2: Linux detects Xen only with at least that), 0x40000001 version
+ * (major << 16 | minor, as XENVER_version), 0x40000002 one hypercall page and its MSR
+ * (for HVM guests: a PV guest gets the page from its builder, and the MSR #GPs). Later
+ * leaves are not reported. Refuses nothing; unknown leaves are zeros. */
 static void hypervisor_leaf(uint32_t leaf, uint32_t out[4])
 {
     static const char sig[12] = { 'X', 'e', 'n', 'V', 'M', 'M', 'X', 'e', 'n', 'V', 'M', 'M' };
@@ -205,6 +206,10 @@ static void hypervisor_leaf(uint32_t leaf, uint32_t out[4])
         break;
     case XEN_CPUID_LEAF_BASE + 1:
         out[CPUID_EAX] = ((uint32_t)XEN_COMPAT_MAJOR << 16) | XEN_COMPAT_MINOR;
+        break;
+    case XEN_CPUID_LEAF_BASE + 2:
+        out[CPUID_EAX] = 1;
+        out[CPUID_EBX] = XEN_HYPERCALL_MSR;
         break;
     default:
         break;

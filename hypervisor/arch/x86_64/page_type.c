@@ -523,7 +523,8 @@ static struct frame *live_l1(const struct pt_op *op, uint16_t owner, mfn_t mfn)
 
 /* Per page_type.h. */
 int pt_install_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
-                         unsigned int index, uint16_t frame_owner, mfn_t frame, bool rw)
+                         unsigned int index, uint16_t frame_owner, mfn_t frame, bool rw,
+                         unsigned int avail)
 {
     struct pt_op op;
     struct frame *f, *t;
@@ -543,7 +544,8 @@ int pt_install_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
         put_general(t);
         return -XEN_EBUSY;
     }
-    old = store_entry(slot, pt_grant_l1e(frame, rw), false);
+    old = store_entry(slot, pt_grant_l1e(frame, rw) | (((uint64_t)avail << 9) & PG_AVAIL),
+                      false);
     put_entries(&op, f, 1, &old, 1);
     drain(&op);
     return 0;

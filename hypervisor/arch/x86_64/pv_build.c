@@ -4,6 +4,7 @@
  * the whole tree through the page-type state machine exactly like a guest's own pin. */
 #include <asm/domain.h>
 #include <hv/elf_loader.h>
+#include <hv/event_channel.h>
 #include <x86/fpu.h>
 #include <x86/layout.h>
 #include <hv/lib.h>
@@ -207,6 +208,13 @@ int arch_domain_build(struct domain *d, const struct domain_build_args *a)
     fill_start_info(b, a);
     pv_set_wallclock(d);
     d->console_mfn = pfn_to_mfn(b, b->l.console_pfn);
+    if (!(a->si_flags & SIF_INITDOMAIN)) {     /* dom0's console is console_io */
+        struct start_info *si = pfn_ptr(b, b->l.start_info_pfn);
+        int port = evtchn_alloc_console_port(d);
+        if (port < 0)
+            return fail(d, port, "no event channel for the console");
+        si->console.domU.evtchn = (uint32_t)port;
+    }
     build_page_tables(b);
     if ((rc = pv_pin_initial_l4(d, pfn_to_mfn(b, b->l.pt_pfn))))
         return fail(d, rc, "initial page tables refused by validation");
@@ -218,12 +226,12 @@ int arch_domain_build(struct domain *d, const struct domain_build_args *a)
     return 0;
 }
 
-/* Per asm/domain.h: the same layout arch_domain_build computes, without a ramdisk. */
-int arch_kernel_fits(const struct pv_elf_info *elf, uint64_t nr_pages, char *err,
-                     size_t errlen)
+/* Per asm/domain.h: the same layout arch_domain_build computes. */
+int arch_kernel_fits(const struct pv_elf_info *elf, uint64_t ramdisk_bytes, uint64_t nr_pages,
+                     char *err, size_t errlen)
 {
     struct pv_layout l;
 
-    return pv_layout_compute(&l, elf->virt_base, elf->virt_kstart, elf->virt_kend, 0,
-                             nr_pages, err, errlen);
+    return pv_layout_compute(&l, elf->virt_base, elf->virt_kstart, elf->virt_kend,
+                             ramdisk_bytes, nr_pages, err, errlen);
 }

@@ -138,6 +138,7 @@ void pv_exit_to_guest(struct cpu_regs *regs)
     }
     struct vcpu *v = current_vcpu();
     struct vcpu_info *vi = v->vcpu_info;
+    arch_runstate_area_update(v);
     if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback)
         pv_bounce_to(regs, v->event_callback, true);
     console_service(v->domain);

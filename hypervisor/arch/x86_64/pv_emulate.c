@@ -369,7 +369,8 @@ static enum emul write_cr(struct vcpu *v, unsigned int n, uint64_t value)
 }
 
 /* RDMSR for the guest. Refuses (false = #GP) every MSR but FS_BASE, GS_BASE (the
- * kernel GS base while in kernel mode), SHADOW_GS_BASE (user GS base) and EFER. The
+ * kernel GS base while in kernel mode), SHADOW_GS_BASE (user GS base), EFER and
+ * DEBUGCTL (reads 0, as on Xen; only 0 may be written back). The
  * bases are read from hardware, which holds v's values while v runs. */
 static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
@@ -387,6 +388,9 @@ static bool read_msr(struct vcpu *v, uint32_t msr, uint64_t *value)
         return true;
     case MSR_EFER:
         *value = rdmsr(MSR_EFER) & EFER_GUEST_BITS;
+        return true;
+    case MSR_DEBUGCTL:
+        *value = 0;                         /* no LBR/BTF for guests, as Xen shows them */
         return true;
     default:
         return false;
@@ -419,6 +423,8 @@ static bool write_msr(struct vcpu *v, uint32_t msr, uint64_t value)
         return true;
     case MSR_EFER:
         return value == (rdmsr(MSR_EFER) & EFER_GUEST_BITS);
+    case MSR_DEBUGCTL:
+        return value == 0;
     default:
         return false;
     }

@@ -153,6 +153,10 @@ void arch_domain_relinquish(struct domain *d)
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
         pv_gdt_release(v);
+        if (v->vcpu_info_mfn != INVALID_MFN) {
+            pv_put_frame_type(d, v->vcpu_info_mfn);
+            v->vcpu_info_mfn = INVALID_MFN;
+        }
         if (v->kernel_l4 != INVALID_MFN)
             pt_set_baseptr(e, d->id, &v->kernel_l4, INVALID_MFN);
         if (v->user_l4 != INVALID_MFN)

@@ -71,7 +71,11 @@ struct vcpu {
     uint64_t periodic_ns;
 
     uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image, eager switching */
-    struct vcpu_info *vcpu_info;    /* in the domain's shared_info page */
+    struct vcpu_info *vcpu_info;    /* in shared_info, or where the guest moved it */
+    mfn_t vcpu_info_mfn;            /* VCPUOP_register_vcpu_info frame (a WRITABLE type
+                                     * ref until teardown), or INVALID_MFN */
+    uint64_t runstate_guest;        /* VCPUOP_register_runstate_memory_area VA, 0 = none */
+    uint64_t runstate_written;      /* state_entry_time of the copy last written there */
 };
 
 enum domain_state {
@@ -101,6 +105,9 @@ struct domain {
     mfn_t shared_info_mfn;
     struct shared_info *shared_info;
     mfn_t console_mfn;              /* console ring the hypervisor drains, 0 = none */
+    uint32_t console_port;          /* its event channel (0 = none): a send drains */
+    bool console_ring_used;         /* output came through the ring: console_io output
+                                     * is then the same text again and is not shown */
     unsigned long vm_assist;        /* VMASST_* bits */
     struct evtchn_domain *evtchn;   /* event channel ports (NULL until set up) */
     struct grant_domain *grant;     /* grant table and maptrack (NULL until set up) */

@@ -32,6 +32,12 @@ bool evtchn_send_vcpu_virq(struct vcpu *v, unsigned int virq);
 void evtchn_send_global_virq(unsigned int virq);
 /* vcpu_kick_event(v) (upcall pending + wake), ending a poll v is sleeping in. */
 void evtchn_kick(struct vcpu *v);
+/* A console port for d: unbound, for dom0 (where a console backend will bind it);
+ * meanwhile a send on it makes the hypervisor drain d's console ring. Returns the port
+ * (recorded in d->console_port) or a negative errno. */
+int evtchn_alloc_console_port(struct domain *d);
+/* v's vcpu_info moved (VCPUOP_register_vcpu_info): deliver its events there. */
+void evtchn_vcpu_info_moved(struct vcpu *v);
 
 /* SCHEDOP_poll, after its argument checks: -XEN_EINVAL if port is not in use in d,
  * 1 if it is pending (mask ignored), else 0. */

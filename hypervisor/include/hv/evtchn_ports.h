@@ -58,6 +58,9 @@ struct evtchn_table {
     unsigned int nr_used;               /* ports in use (port 0 not counted) */
     unsigned int free_hint;             /* no free port below this one */
     struct shared_info *shared;         /* pending/mask bits, vcpu_info; may be NULL */
+    /* A vCPU's vcpu_info where the guest moved it (VCPUOP_register_vcpu_info); NULL:
+     * its slot in shared. */
+    struct vcpu_info *vcpu_info[EVTCHN_MAX_VCPUS];
     /* Port bound to each VIRQ (0 = none): per-vCPU ones in their vCPU's row, global
      * ones in row 0. */
     uint16_t virq_port[EVTCHN_MAX_VCPUS][NR_VIRQS];

@@ -40,6 +40,7 @@ long do_sched_op(uint64_t cmd, uint64_t arg);                         /* sched_o
 long do_event_channel_op(uint64_t cmd, uint64_t arg);                 /* event_channel.c */
 long do_sysctl(uint64_t arg);                                         /* sysctl.c */
 long do_domctl(uint64_t arg);                                         /* domctl.c */
+long do_xenpmu_op(uint64_t op, uint64_t arg);                         /* xenpmu_op.c */
 
 /* Name for logs, or NULL. */
 const char *hypercall_name(unsigned long nr);

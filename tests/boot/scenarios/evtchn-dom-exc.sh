@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dom0 and a boot-time domain over an event channel dom0 sets up for it: dom0
-# (privileged) allocates port 1 in d1's table offered to itself, binds it, and the two
+# (privileged) allocates port 2 in d1's table offered to itself, binds it, and the two
 # play 1000 rounds of ping-pong; d1 then powers off with the channel still bound, and
 # dom0 learns it through VIRQ_DOM_EXC: its end is unbound, d1 is unknown (-ESRCH).
 # Roles: tests/guests/domu_evtchn_pingpong.c. Every frame comes back (exit status 1).
@@ -12,8 +12,8 @@ pp=$guests/domu_evtchn_pingpong.elf
 [[ -f $pp ]] || fail "no $pp (make guests, with tests/guests/domu.mk included)"
 
 boot_build_iso evtchn-dom-exc -c "exit_on_shutdown dom0_mem=32M" \
-    -m "$pp dom0 peer=1 port=1 rounds=1000" \
-    -m "$pp domU name=answer memory=16 cmdline=\"answer peer=0 port=1 rounds=1000\""
+    -m "$pp dom0 peer=1 port=2 rounds=1000" \
+    -m "$pp domU name=answer memory=16 cmdline=\"answer peer=0 port=2 rounds=1000\""
 boot_iso evtchn-dom-exc "$BOOT_ISO"
 
 expect '^d0: privileged kernel '

@@ -39,12 +39,14 @@ static inline int grant_host_slot(const struct pt_env *e, mfn_t l4, uint64_t add
     return pt_walk_l1e(e, l4, addr, l1, idx);
 }
 
-/* Map granter's frame at slot idx of l1_owner's L1 table l1 (GNTMAP_host_map). */
+/* Map granter's frame at slot idx of l1_owner's L1 table l1 (GNTMAP_host_map), with
+ * the mapper's GNTMAP_guest_avail bits (flags >> 16) in the entry's available bits. */
 static inline int create_grant_host_mapping(const struct pt_env *e, uint16_t l1_owner,
                                             mfn_t l1, unsigned int idx, uint16_t granter,
-                                            mfn_t frame, bool rw)
+                                            mfn_t frame, bool rw, uint32_t map_flags)
 {
-    return pt_install_grant_l1e(e, l1_owner, l1, idx, granter, frame, rw);
+    return pt_install_grant_l1e(e, l1_owner, l1, idx, granter, frame, rw,
+                                (map_flags >> 16) & 7);
 }
 
 /* Remove that mapping; with new_l1 != INVALID_MFN move the entry there instead

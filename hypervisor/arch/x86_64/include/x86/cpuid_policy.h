@@ -25,7 +25,8 @@
 #define CPUID_7_ECX_BLD         24      /* bus-lock detect: DR6 bit 11 */
 
 #define XEN_CPUID_LEAF_BASE     0x40000000u
-#define XEN_CPUID_LEAF_LAST     0x40000001u     /* highest hypervisor leaf reported */
+#define XEN_CPUID_LEAF_LAST     0x40000002u     /* highest hypervisor leaf reported */
+#define XEN_HYPERCALL_MSR       0x40000000u     /* what leaf base+2 reports (HVM only) */
 
 /* Guest view of CPUID(leaf, sub) for the current vCPU (its virtual CR4.OSXSAVE shows in
  * leaf 1 ECX bit 27). Leaves past the host's maximum of their range, and ranges

@@ -249,7 +249,9 @@ int pt_set_baseptr(const struct pt_env *env, uint16_t owner, mfn_t *baseptr,
 uint64_t pt_domain_relinquish(const struct pt_env *env, uint16_t owner);
 
 /* Grant mappings. Host half of map_grant_ref: entry `index` of l1 (a validated L1
- * owned by l1_owner: the mapping domain) becomes pt_grant_l1e(frame, rw), taking a
+ * owned by l1_owner: the mapping domain) becomes pt_grant_l1e(frame, rw) with the
+ * guest's GNTMAP_guest_avail bits `avail` (0-7) in the PTE's available bits 9-11
+ * (XENFEAT_gnttab_map_avail_bits), taking a
  * general ref on frame (which frame_owner, the granting domain, must own) and a
  * WRITABLE type ref if rw; then the entry it replaces releases its refs (a present
  * ordinary entry is replaced, as Xen does for a grant mapped over a mapped VA).
@@ -258,10 +260,12 @@ uint64_t pt_domain_relinquish(const struct pt_env *env, uint16_t owner);
  * -XEN_EBUSY: rw onto a frame typed other than WRITABLE (a page table, a GDT page).
  * A refused call changes nothing. */
 int pt_install_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
-                         unsigned int index, uint16_t frame_owner, mfn_t frame, bool rw);
+                         unsigned int index, uint16_t frame_owner, mfn_t frame, bool rw,
+                         unsigned int avail);
 
 /* Unmap of a host half: entry `index` of l1 (a validated L1 of l1_owner) must be
- * exactly pt_grant_l1e(frame, rw) (A/D aside) and drops exactly those refs. The slot
+ * exactly pt_grant_l1e(frame, rw) (A/D and the available bits aside) and drops exactly
+ * those refs. The slot
  * becomes 0, or, with new_l1 != INVALID_MFN (unmap_and_replace), the value of entry
  * new_index of new_l1 (another slot of a validated L1 of l1_owner), which becomes 0:
  * that entry moves with its refs, whatever it is (even another grant entry: XSA-234).

@@ -17,7 +17,7 @@
                      (PG_AVAIL_HIGH & ~PG_GNTTAB) | PG_NX)
 #define PG_UPPER_OK (PG_P | PG_RW | PG_U | PG_A | PG_D | PG_AVAIL | PG_ADDR | \
                      PG_AVAIL_HIGH | PG_NX)
-#define PG_GNT_IGNORE   (PG_A | PG_D)   /* may differ when a grant PTE is compared */
+#define PG_GNT_IGNORE   (PG_A | PG_D | PG_AVAIL)  /* may differ when a grant PTE is compared */
 
 struct pt_op {
     const struct pt_env *env;

@@ -22,6 +22,7 @@
 
 #define MSR_APIC_BASE       0x0000001B
 #define MSR_TSC_DEADLINE    0x000006E0
+#define MSR_DEBUGCTL        0x000001D9
 #define MSR_EFER            0xC0000080
 #define MSR_STAR            0xC0000081
 #define MSR_LSTAR           0xC0000082

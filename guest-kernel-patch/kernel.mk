@@ -1,0 +1,115 @@
+# The xlite PV guest kernel (guest-kernel-patch/): two images from one kernel,
+#   build/guest/dom0.elf  + build/dom0-ramdisk.cpio   (ramdisk as Multiboot2 module 1)
+#   build/guest/domu.elf  (its small ramdisk linked in: boot-time domUs get no module)
+# plus the newlib-based user programs and the host unit tests of the portable code.
+# Included from the top-level Makefile (needs BUILD, NEWLIB, NEWLIB_LIBC, Q).
+GK        := guest-kernel-patch
+GK_OUT    := $(BUILD)/guest
+GK_CC     ?= gcc
+GK_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-stack-protector \
+	-mno-red-zone -mgeneral-regs-only -fno-pic -fno-pie -mcmodel=small -nostdlib -static \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
+	-fno-asynchronous-unwind-tables \
+	-fno-tree-loop-distribute-patterns -fcf-protection=none -fno-strict-aliasing \
+	-Ipv-abi/include -I$(GK)/include -I$(GK)/arch/pv -MMD -MP
+GK_ASFLAGS := -D__ASSEMBLER__ -Ipv-abi/include -I$(GK)/include -I$(GK)/arch/pv -MMD -MP
+GK_LDFLAGS := -nostdlib -static -z max-page-size=4096 -z noexecstack -T $(GK)/arch/pv/kernel.lds
+
+GK_SRCS := $(wildcard $(GK)/arch/pv/*.c) $(GK)/arch/pv/head.S $(wildcard $(GK)/kernel/*.c) \
+	$(wildcard $(GK)/drivers/*.c)
+GK_OBJS := $(patsubst $(GK)/%,$(GK_OUT)/obj/%.o,$(basename $(GK_SRCS)))
+
+$(GK_OUT)/obj/%.o: $(GK)/%.c | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(GK_CC) $(GK_CFLAGS) -c $< -o $@
+$(GK_OUT)/obj/%.o: $(GK)/%.S | $(DEPS_STAMP)
+	@mkdir -p $(@D)
+	@echo "  AS      $<"
+	$(Q)$(GK_CC) $(GK_ASFLAGS) -c $< -o $@
+$(GK_OBJS): $(GK)/kernel.mk
+
+# ------------------------------------------------------------------ user programs
+GK_USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -nostdlib \
+	-fno-stack-protector -mno-red-zone -fno-pie -mcmodel=small -march=x86-64 \
+	-nostdinc -isystem $(NEWLIB)/include -isystem $(shell $(GK_CC) -print-file-name=include) \
+	-I$(GK)/include -I$(GK)/libc -Ipv-abi/include -MMD -MP
+GK_LIBGCC := $(shell $(GK_CC) -print-libgcc-file-name)
+GK_LIBC_SRCS := $(wildcard $(GK)/libc/*.c) $(wildcard $(GK)/libc/*.S)
+GK_LIBC_OBJS := $(patsubst $(GK)/%,$(GK_OUT)/uobj/%.o,$(basename $(GK_LIBC_SRCS)))
+GK_PROGS := $(notdir $(basename $(wildcard $(GK)/user/*.c)))
+GK_PROG_ELFS := $(patsubst %,$(GK_OUT)/bin/%,$(GK_PROGS))
+# Keep the objects: they are intermediate files of pattern chains.
+.SECONDARY: $(GK_LIBC_OBJS) $(patsubst %,$(GK_OUT)/uobj/user/%.o,$(GK_PROGS))
+
+$(GK_OUT)/uobj/%.o: $(GK)/%.c $(NEWLIB_LIBC)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(GK_CC) $(GK_USER_CFLAGS) -c $< -o $@
+$(GK_OUT)/uobj/%.o: $(GK)/%.S
+	@mkdir -p $(@D)
+	$(Q)$(GK_CC) -D__ASSEMBLER__ -c $< -o $@
+$(GK_OUT)/bin/%: $(GK_OUT)/uobj/user/%.o $(GK_LIBC_OBJS)
+	@mkdir -p $(@D)
+	@echo "  LD      $@"
+	$(Q)ld -static -nostdlib -z noexecstack -z max-page-size=4096 -Ttext-segment=0x400000 \
+		-o $@ $(GK_OUT)/uobj/libc/crt0.o $< \
+		$(filter-out $(GK_OUT)/uobj/libc/crt0.o,$(GK_LIBC_OBJS)) \
+		--start-group $(NEWLIB)/lib/libc.a $(NEWLIB)/lib/libm.a $(GK_LIBGCC) --end-group
+	$(Q)strip -g $@
+
+# ------------------------------------------------------------------ ramdisks
+GK_DOM0_PROGS := init sh ls cat echo ps kill free uptime dmesg sleep poweroff reboot help kbench \
+	$(filter t_%,$(GK_PROGS))
+GK_DOMU_PROGS := init hello
+$(BUILD)/dom0-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOM0_PROGS)) $(GK)/kernel.mk
+	@rm -rf $(BUILD)/ramdisk-root && mkdir -p $(BUILD)/ramdisk-root/bin $(BUILD)/ramdisk-root/etc
+	cp $(filter $(GK_OUT)/bin/%,$^) $(BUILD)/ramdisk-root/bin/
+	echo "xlite dom0 ramdisk" > $(BUILD)/ramdisk-root/etc/motd
+	cd $(BUILD)/ramdisk-root && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(abspath $@)
+$(BUILD)/domu-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOMU_PROGS)) $(GK)/kernel.mk
+	@rm -rf $(BUILD)/domu-ramdisk-root && mkdir -p $(BUILD)/domu-ramdisk-root/bin
+	cp $(filter $(GK_OUT)/bin/%,$^) $(BUILD)/domu-ramdisk-root/bin/
+	cd $(BUILD)/domu-ramdisk-root && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(abspath $@)
+
+# ------------------------------------------------------------------ kernel images
+# Two links each: the first gives the addresses for the symbol table of the second.
+$(GK_OUT)/ksyms-empty.S: scripts/gen-ksyms.sh
+	@mkdir -p $(@D)
+	sh scripts/gen-ksyms.sh > $@
+$(GK_OUT)/ramdisk-none.o: $(GK)/arch/pv/ramdisk.S
+	@mkdir -p $(@D)
+	$(GK_CC) -c $< -o $@
+$(GK_OUT)/ramdisk-domu.o: $(GK)/arch/pv/ramdisk.S $(BUILD)/domu-ramdisk.cpio
+	$(GK_CC) -DRAMDISK_FILE='"$(abspath $(BUILD)/domu-ramdisk.cpio)"' -c $< -o $@
+$(GK_OUT)/%.ksyms.o: $(GK_OUT)/%.pass1.elf scripts/gen-ksyms.sh
+	sh scripts/gen-ksyms.sh $< > $(GK_OUT)/$*.ksyms.S
+	$(GK_CC) -c $(GK_OUT)/$*.ksyms.S -o $@
+$(GK_OUT)/ksyms-empty.o: $(GK_OUT)/ksyms-empty.S
+	$(GK_CC) -c $< -o $@
+
+$(GK_OUT)/dom0.pass1.elf: $(GK_OBJS) $(GK_OUT)/ramdisk-none.o $(GK_OUT)/ksyms-empty.o \
+		$(GK)/arch/pv/kernel.lds
+	ld $(GK_LDFLAGS) -o $@ $(GK_OBJS) $(GK_OUT)/ramdisk-none.o $(GK_OUT)/ksyms-empty.o
+$(GK_OUT)/dom0.elf: $(GK_OUT)/dom0.pass1.elf $(GK_OUT)/dom0.ksyms.o
+	ld $(GK_LDFLAGS) -o $@ $(GK_OBJS) $(GK_OUT)/ramdisk-none.o $(GK_OUT)/dom0.ksyms.o
+$(GK_OUT)/domu.pass1.elf: $(GK_OBJS) $(GK_OUT)/ramdisk-domu.o $(GK_OUT)/ksyms-empty.o \
+		$(GK)/arch/pv/kernel.lds
+	ld $(GK_LDFLAGS) -o $@ $(GK_OBJS) $(GK_OUT)/ramdisk-domu.o $(GK_OUT)/ksyms-empty.o
+$(GK_OUT)/domu.elf: $(GK_OUT)/domu.pass1.elf $(GK_OUT)/domu.ksyms.o
+	ld $(GK_LDFLAGS) -o $@ $(GK_OBJS) $(GK_OUT)/ramdisk-domu.o $(GK_OUT)/domu.ksyms.o
+
+.PHONY: guest-kernel
+guest-kernel: $(GK_OUT)/dom0.elf $(GK_OUT)/domu.elf $(BUILD)/dom0-ramdisk.cpio
+
+-include $(GK_OBJS:.o=.d) $(GK_LIBC_OBJS:.o=.d)
+-include $(patsubst $(GK_OUT)/bin/%,$(GK_OUT)/uobj/user/%.d,$(GK_PROG_ELFS))
+include $(GK)/tests/tests.mk
+
+# ------------------------------------------------------------------ bench
+# `make bench` also prints the guest kernel's figures (boot to prompt, null system
+# call, spawn+exit+wait); see guest-kernel-patch/bench.sh.
+.PHONY: kernel-bench
+kernel-bench: $(HV_ELF) $(GK_OUT)/dom0.elf $(BUILD)/dom0-ramdisk.cpio
+	@bash $(GK)/bench.sh
+bench: kernel-bench
