@@ -120,7 +120,8 @@ HV_ARCH   := $(HV_DIR)/arch/$(ARCH)
 UNIT_HV_SRCS := $(addprefix $(HV_COMMON)/,multiboot2.c cmdline.c memmap.c frame.c \
 	vsnprintf.c timescale.c symbols.c elf_loader.c console_input.c timer_queue.c \
 	domu_config.c evtchn_ports.c grant_core.c grant_check.c) \
-	$(addprefix $(HV_ARCH)/,pv_layout.c x86_insn.c page_type.c page_type_check.c)
+	$(addprefix $(HV_ARCH)/,pv_layout.c x86_insn.c page_type.c page_type_check.c \
+	ptwr_insn.c)
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_HV_SRCS)
 UNIT_BIN  := $(BUILD)/tests/unit/run-unit
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard $(HV_DIR)/include/*/*.h) \

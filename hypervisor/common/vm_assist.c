@@ -1,8 +1,9 @@
 /* vm_assist (hypercall 21): per-domain opt-ins to hypervisor assists, kept as bits in
- * d->vm_assist. xlite offers only VMASST_TYPE_architectural_iopl (the virtual IOPL
- * follows the IOPL field of iret/bounce frames). Not offered: writable_pagetables
- * (no emulation of writes to page tables), runstate_update_flag (no runstate area
- * yet), m2p_strict, and the 32-bit-only types. */
+ * d->vm_assist. xlite offers VMASST_TYPE_writable_pagetables (direct writes to L1
+ * page tables are emulated, arch/x86_64/pv_ptwr.c) and VMASST_TYPE_architectural_iopl
+ * (the virtual IOPL follows the IOPL field of iret/bounce frames). Not offered:
+ * runstate_update_flag (the runstate area is written whole, without the flag),
+ * m2p_strict, and the 32-bit-only types. */
 #include <stdint.h>
 
 #include <hv/domain.h>
@@ -11,7 +12,8 @@
 #include <xlite/errno.h>
 #include <xlite/xen.h>
 
-#define VMASST_SUPPORTED (1ul << VMASST_TYPE_architectural_iopl)
+#define VMASST_SUPPORTED (1ul << VMASST_TYPE_architectural_iopl | \
+                          1ul << VMASST_TYPE_writable_pagetables)
 
 /* Refuses an unsupported type (-EINVAL, checked first as in Xen) and unknown commands
  * (-ENOSYS). Both arguments are 32-bit in Xen: upper halves ignored. */

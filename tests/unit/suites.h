@@ -22,7 +22,8 @@
     X(timer_queue)       \
     X(domu_config)       \
     X(evtchn_ports)      \
-    X(grant_table)
+    X(grant_table)       \
+    X(ptwr_insn)
 
 #define UNIT_DECLARE_SUITE(name) Suite *name##_suite(void);
 UNIT_SUITES(UNIT_DECLARE_SUITE)

@@ -262,8 +262,8 @@ static uint64_t io_breakpoints_hit(const struct vcpu *v, unsigned int port, unsi
 
 /* ---------------------------------------------------------------- helpers */
 
-/* The saved guest register numbered as in ModRM/REX (0 RAX .. 15 R15); never fails. */
-static uint64_t *gpr(struct cpu_regs *r, unsigned int n)
+/* Per x86/pv.h; never fails. */
+uint64_t *pv_gpr(struct cpu_regs *r, unsigned int n)
 {
     switch (n & 15) {
     case 0:  return &r->rax;
@@ -490,19 +490,19 @@ static enum emul emulate(struct vcpu *v, struct cpu_regs *regs, const struct x86
 
     switch (in->kind) {
     case X86_INSN_MOV_FROM_CR:
-        return read_cr(v, in->ctrl, gpr(regs, in->gpr));
+        return read_cr(v, in->ctrl, pv_gpr(regs, in->gpr));
     case X86_INSN_MOV_TO_CR:
-        return write_cr(v, in->ctrl, *gpr(regs, in->gpr));
+        return write_cr(v, in->ctrl, *pv_gpr(regs, in->gpr));
     case X86_INSN_CLTS:
         pv_vcpu_set_virtual_ts(v, false);
         return EMUL_DONE;
     case X86_INSN_MOV_FROM_DR:
         if (read_debugreg(v, in->ctrl, &value))
             return EMUL_UD;
-        *gpr(regs, in->gpr) = value;
+        *pv_gpr(regs, in->gpr) = value;
         return EMUL_DONE;
     case X86_INSN_MOV_TO_DR:
-        rc = pv_set_debugreg(v, in->ctrl, *gpr(regs, in->gpr));
+        rc = pv_set_debugreg(v, in->ctrl, *pv_gpr(regs, in->gpr));
         if (rc == -XEN_ENODEV)
             return EMUL_UD;
         return rc ? EMUL_GP : EMUL_DONE;

@@ -59,6 +59,8 @@ void pv_do_exception(struct cpu_regs *regs)
         break;
     case 14: {
         uint64_t cr2 = read_cr2();
+        if (pv_ptwr_emulate(regs, cr2, ec))
+            return;
         v->cr2 = cr2;
         v->vcpu_info->arch.cr2 = cr2;
         /* Both guest modes run at CPL3, so hardware always sets U: report the mode. */

@@ -15,10 +15,16 @@
 #define TRAP_INFO_DPL(f)        ((f) & 3)
 #define TRAP_INFO_MASK_EVENTS   4
 
+#define X86_EFLAGS_CF   0x00000001ul
+#define X86_EFLAGS_PF   0x00000004ul
+#define X86_EFLAGS_AF   0x00000010ul
+#define X86_EFLAGS_ZF   0x00000040ul
+#define X86_EFLAGS_SF   0x00000080ul
 #define X86_EFLAGS_TF   0x00000100ul
 #define X86_EFLAGS_IF   0x00000200ul
 #define X86_EFLAGS_DF   0x00000400ul
 #define X86_EFLAGS_IOPL 0x00003000ul
+#define X86_EFLAGS_OF   0x00000800ul
 #define X86_EFLAGS_NT   0x00004000ul
 #define X86_EFLAGS_RF   0x00010000ul
 #define X86_EFLAGS_VM   0x00020000ul
@@ -45,6 +51,13 @@ void pv_do_syscall(struct cpu_regs *regs);
 /* Try to emulate a privileged instruction at regs->rip after #GP(0) in kernel mode.
  * Returns true if it was emulated (or a fault was injected instead). */
 bool pv_emulate_privileged(struct cpu_regs *regs);
+/* A write fault (error code ec) of the guest kernel at cr2 on one of its own L1 page
+ * tables, with VMASST_TYPE_writable_pagetables enabled: emulate the write if the
+ * instruction is one pv_ptwr.c decodes and the new entry passes validation. True if
+ * done (RIP moved past it); false leaves the #PF to the guest. */
+bool pv_ptwr_emulate(struct cpu_regs *regs, uint64_t cr2, uint64_t ec);
+/* The saved guest register numbered as in ModRM/REX (0 RAX .. 15 R15). */
+uint64_t *pv_gpr(struct cpu_regs *r, unsigned int n);
 /* #UD: the forced-emulation prefix followed by CPUID. True if handled. */
 bool pv_emulate_forced_cpuid(struct cpu_regs *regs);
 
