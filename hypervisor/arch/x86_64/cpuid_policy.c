@@ -2,9 +2,11 @@
  * guest cannot use on xlite, for one of four reasons:
  *
  *   RING0  needs CPL 0 or a control-register bit the guest does not control (the
- *          emulator lets it own only CR4.{TSD,DE,FSGSBASE,OSXSAVE}, CR0.TS);
+ *          emulator lets it own only CR4.{TSD,DE,FSGSBASE,OSXSAVE}, CR0.TS; FSGSBASE
+ *          is offered: the guest's CR4.FSGSBASE is the hardware's while it runs, and
+ *          the hypervisor never trusts the FS/GS bases);
  *   MSR    enabled or driven through MSRs, and the emulator refuses every MSR but
- *          FS_BASE, GS_BASE, SHADOW_GS_BASE and EFER (#GP);
+ *          FS_BASE, GS_BASE, SHADOW_GS_BASE, EFER and DEBUGCTL (#GP);
  *   XSTATE register state beyond x87/SSE: vCPU FPU state is switched with FXSAVE and
  *          XSETBV is not emulated, so XSAVE is hidden and everything needing it too;
  *   PVMMU  the PV MMU refuses superpages (PSE bit in L2/L3 entries, ABI notes §4.5).
@@ -55,8 +57,7 @@
                   | BIT(31) /* PBE           MSR    */)
 
 /* Leaf 7 subleaf 0 EBX. */
-#define HIDE_7_EBX (BIT(0)  /* FSGSBASE      RING0  not virtualised (pv-fsgsbase skips) */ \
-                  | BIT(1)  /* TSC_ADJUST    MSR    */                                 \
+#define HIDE_7_EBX (BIT(1)  /* TSC_ADJUST    MSR    */                                 \
                   | BIT(2)  /* SGX           MSR    */                                 \
                   | BIT(5)  /* AVX2          XSTATE */                                 \
                   | BIT(7)  /* SMEP          RING0  guest kernel runs at CPL 3 */      \
