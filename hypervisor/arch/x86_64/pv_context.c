@@ -7,6 +7,7 @@
 #include <hv/console_input.h>
 #include <x86/fpu.h>
 #include <x86/layout.h>
+#include <hv/event_channel.h>
 #include <hv/lib.h>
 #include <asm/machine.h>
 #include <asm/mm.h>
@@ -17,6 +18,7 @@
 #include <x86/pv_mm.h>
 #include <hv/sched.h>
 #include <asm/time.h>
+#include <hv/timer.h>
 #include <x86/x86.h>
 
 struct cpu_regs *guest_regs(void)
@@ -85,16 +87,38 @@ static void check_return_rip(struct cpu_regs *regs)
         pv_inject_trap(regs, 13, true, 0);
 }
 
-/* Serial input belongs to the initial domain while it runs (console_io read). */
+/* Serial input belongs to the initial domain while it runs (console_io read); each
+ * arrival raises VIRQ_CONSOLE, so a dom0 waiting for input may sleep until it comes. */
 static void feed_console_input(void)
 {
     struct domain *dom0 = domain_by_id(0);
+    bool any = false;
     int c;
 
     if (!dom0 || dom0->state != DOM_RUNNING)
         return;
-    while ((c = console_getc()) >= 0)
+    while ((c = console_getc()) >= 0) {
         console_input_put((char)c);
+        any = true;
+    }
+    if (any)
+        evtchn_send_global_virq(VIRQ_CONSOLE);
+}
+
+/* The UART's interrupt is not used: while dom0 lives, a timer also polls it, so input
+ * reaches a dom0 that sleeps (exits alone would not come). */
+#define CONSOLE_IDLE_POLL_NS (10ull * 1000 * 1000)
+static struct timer console_poll;
+
+static void console_poll_fired(void *data)
+{
+    struct domain *dom0 = domain_by_id(0);
+
+    (void)data;
+    if (!dom0 || dom0->state != DOM_RUNNING)
+        return;
+    feed_console_input();
+    timer_set(&console_poll, now_ns() + CONSOLE_IDLE_POLL_NS);
 }
 
 /* Console work on the way out, at most once per CONSOLE_POLL_NS: reading the UART is a
@@ -150,6 +174,9 @@ void pv_exit_to_guest(struct cpu_regs *regs)
 void arch_start_first_vcpu(void)
 {
     local_irq_disable();
+    timer_init(&console_poll, console_poll_fired, NULL);
+    if (domain_by_id(0))
+        timer_set(&console_poll, now_ns() + CONSOLE_IDLE_POLL_NS);
     struct vcpu *v = sched_schedule(NULL);
     if (!v)
         idle_forever();
