@@ -9,6 +9,7 @@
 #include <asm/mm.h>
 #include <asm/time.h>
 #include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
 #include <hv/page_alloc.h>
@@ -181,8 +182,10 @@ static long physinfo(struct xlite_domctl_physinfo *p)
 /* The commands that act on one existing domain other than the caller. */
 static long on_domain(struct xlite_domctl *op, struct domain *self)
 {
+    if (op->cmd < XLITE_DOMCTL_pausedomain || op->cmd > XLITE_DOMCTL_hypercall_init ||
+        op->cmd == XLITE_DOMCTL_createdomain)
+        return -XEN_ENOSYS;
     struct domain *d = domain_by_id(op->domain);
-
     if (!d)
         return -XEN_ESRCH;
     switch (op->cmd) {
@@ -202,6 +205,7 @@ static long on_domain(struct xlite_domctl *op, struct domain *self)
             return -XEN_EINVAL;
         printk("d%u (%s): destroyed by the toolstack\n", d->id, d->name);
         domain_destroy(d);
+        evtchn_send_global_virq(VIRQ_DOM_EXC);    /* as for a shutdown */
         return 0;
     case XLITE_DOMCTL_setvcpucontext: {
         const struct xlite_domctl_setvcpucontext *c = &op->u.setvcpucontext;

@@ -103,6 +103,7 @@ struct vcpu *sched_schedule(struct vcpu *prev)
         return NULL;
     }
     next->run_start = now;
+    next->scheduled_at = now;
     runstate_set(next, RUNSTATE_running, now);
     /* A slice only matters when someone else is waiting. */
     timer_set_slice_end(min_vruntime(next) != UINT64_MAX ? now + SCHED_SLICE_NS : 0);
@@ -174,8 +175,17 @@ void vcpu_wake(struct vcpu *v)
     uint64_t min = min_vruntime(v);
     if (min != UINT64_MAX && min > SCHED_SLICE_NS && v->vruntime < min - SCHED_SLICE_NS)
         v->vruntime = min - SCHED_SLICE_NS;
-    /* Let the scheduler decide at the next exit: it bills the current vCPU, picks the
+    /* Wake-up policy: a vCPU that has run less than SCHED_RATELIMIT_NS keeps the CPU
+     * until then, so a sender notifying in a loop is not preempted on every event (the
+     * woken vCPU handles them together, as on Xen); the woken one waits at most that
+     * long, and not at all once the waker blocks, polls or yields. Otherwise the
+     * scheduler decides at the next exit: it bills the current vCPU, picks the
      * least-served one and starts a time slice now that two want the CPU. */
+    if (running && running != v && vcpu_runnable(running) &&
+        now - running->scheduled_at < SCHED_RATELIMIT_NS) {
+        timer_shorten_slice(running->scheduled_at + SCHED_RATELIMIT_NS);
+        return;
+    }
     need_resched = true;
 }
 

@@ -44,6 +44,16 @@ void timer_set_slice_end(uint64_t deadline)
     irq_restore(flags);
 }
 
+void timer_shorten_slice(uint64_t deadline)
+{
+    unsigned long flags = irq_save();
+
+    if (!slice_end || deadline < slice_end)
+        slice_end = deadline;
+    reprogram();
+    irq_restore(flags);
+}
+
 /* At most this many callbacks per interrupt: whatever a callback re-arms, the loop ends
  * and the rest run on the next (immediate) timer interrupt, with interrupts having
  * been open in between. */

@@ -64,6 +64,7 @@ static void t_envelope(void)
          -XEN_EFAULT);
     memset(&op, 0, sizeof(op));
     t_eq("unknown command", domctl(77, 0), -XEN_ENOSYS);
+    t_eq("unknown command, no such domain", domctl(77, 999), -XEN_ENOSYS);
     t_end();
 }
 

@@ -27,6 +27,7 @@ static long register_callback(struct vcpu *v, unsigned int type, unsigned int fl
         break;
     case CALLBACKTYPE_syscall32:
         v->syscall32_callback = address;
+        v->syscall32_masks_events = flags & CALLBACKF_mask_events;
         break;
     case CALLBACKTYPE_sysenter:
         v->sysenter_callback = address;

@@ -7,6 +7,7 @@
 
 #define PERCPU_STACK_TOP        0       /* offsets in struct percpu (checked in C) */
 #define PERCPU_SYSCALL_SCRATCH  8
+#define PERCPU_SYSRET_OK        24
 #define ENTRY_SYSCALL           0x100   /* pseudo-vectors in cpu_regs.vector */
 #define ENTRY_SYSCALL32         0x101
 #define FRAME_SIZE              (22 * 8)        /* struct cpu_regs */
@@ -102,6 +103,37 @@ common_entry:
     add     $16, %rsp
     .global restore_all
 restore_all:
+    /* A guest frame that SYSRETQ reproduces exactly (pv_sysret_ok decided, in C) leaves
+     * by SYSRETQ, cheaper than IRETQ; anything else by IRETQ. */
+    testb   $3, FRAME_CS(%rsp)
+    jz      .Lpop_all
+    cmpq    $0, cpu0 + PERCPU_SYSRET_OK(%rip)
+    je      .Lpop_all
+    movq    $0, cpu0 + PERCPU_SYSRET_OK(%rip)
+    /* An exception from ring 3 leaves SS null; AMD's SYSRET keeps a null SS's
+     * "unusable" attribute, which would break 32-bit code the guest runs later. */
+    mov     $HV_DS, %eax
+    mov     %eax, %ss
+    pop     %r15
+    pop     %r14
+    pop     %r13
+    pop     %r12
+    pop     %rbp
+    pop     %rbx
+    pop     %r11                            /* = the guest's RFLAGS */
+    pop     %r10
+    pop     %r9
+    pop     %r8
+    pop     %rax
+    pop     %rcx                            /* = the guest's RIP, canonical */
+    pop     %rdx
+    pop     %rsi
+    pop     %rdi
+    /* Stack: vector, error code, rip, cs, rflags, rsp, ss. From here to SYSRETQ RSP is
+     * the guest's with interrupts off; NMI, #MC and #DB arrive on IST stacks. */
+    mov     40(%rsp), %rsp
+    sysretq
+.Lpop_all:
     pop     %r15
     pop     %r14
     pop     %r13

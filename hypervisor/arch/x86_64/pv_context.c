@@ -87,6 +87,20 @@ static void check_return_rip(struct cpu_regs *regs)
         pv_inject_trap(regs, 13, true, 0);
 }
 
+/* RFLAGS bits SYSRET takes from R11 (RF, VM and the reserved bits it clears). */
+#define SYSRET_RFLAGS_KEPT 0x3C7FD7ul
+
+/* True when SYSRETQ leaves exactly the state IRETQ would: a 64-bit guest on the flat
+ * ring-3 selectors (what STAR makes SYSRET load), RCX = RIP and R11 = RFLAGS (what a
+ * plain hypercall return has), RIP canonical (on Intel a non-canonical RCX makes SYSRET
+ * fault in ring 0 on the guest's stack) and no flag SYSRET would drop. */
+static bool sysret_reproduces(const struct cpu_regs *regs)
+{
+    return regs->cs == FLAT_RING3_CS64 && regs->ss == FLAT_RING3_DS32 &&
+           regs->rcx == regs->rip && regs->r11 == regs->rflags && is_canonical(regs->rip) &&
+           !(regs->rflags & ~SYSRET_RFLAGS_KEPT);
+}
+
 /* Serial input belongs to the initial domain while it runs (console_io read); each
  * arrival raises VIRQ_CONSOLE, so a dom0 waiting for input may sleep until it comes. */
 static void feed_console_input(void)
@@ -167,8 +181,11 @@ void pv_exit_to_guest(struct cpu_regs *regs)
         pv_bounce_to(regs, v->event_callback, true);
     console_service(v->domain);
     check_return_rip(regs);
-    if (!vcpu_runnable(v))                    /* crashed while delivering */
+    if (!vcpu_runnable(v)) {                  /* crashed while delivering */
         pv_exit_to_guest(regs);
+        return;
+    }
+    cpu0.sysret_ok = sysret_reproduces(regs);
 }
 
 void arch_start_first_vcpu(void)

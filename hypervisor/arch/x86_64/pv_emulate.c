@@ -74,8 +74,8 @@ void pv_vcpu_set_virtual_ts(struct vcpu *v, bool ts)
 
 /* ---------------------------------------------------------------- CR4 */
 
-/* Guest-controllable CR4 bits the CPUID policy offers (FSGSBASE and OSXSAVE: none
- * today, so writes of them are dropped). */
+/* Guest-controllable CR4 bits the CPUID policy offers (FSGSBASE where the CPU has it;
+ * OSXSAVE never, XSAVE being hidden), so writes of the others are dropped. */
 static uint64_t vcr4_allowed(void)
 {
     uint64_t ok = 0;

@@ -80,7 +80,7 @@ void pv_do_syscall(struct cpu_regs *regs)
     if (regs->vector == ENTRY_SYSCALL32) {
         /* Compat-mode SYSCALL: Intel CPUs raise #UD; AMD deliver to syscall32. */
         if (!cpu_is_intel && v->syscall32_callback) {
-            pv_bounce_to(regs, v->syscall32_callback, v->syscall_masks_events);
+            pv_bounce_to(regs, v->syscall32_callback, v->syscall32_masks_events);
             return;
         }
         regs->rip -= 2;

@@ -45,6 +45,7 @@ struct vcpu {
     uint64_t failsafe_callback;
     uint64_t syscall_callback;
     uint64_t syscall32_callback;
+    bool syscall32_masks_events;
     uint64_t sysenter_callback;
     uint64_t nmi_callback;
     bool syscall_masks_events;      /* CALLBACKF_mask_events on the syscall callback */
@@ -64,7 +65,8 @@ struct vcpu {
     /* Scheduling (common/sched.c). */
     bool blocked;                   /* SCHEDOP_block: waits for an event */
     uint64_t vruntime;              /* weighted ns run so far: lowest runs next */
-    uint64_t run_start;             /* system time it was put on the CPU */
+    uint64_t run_start;             /* system time of its last CPU-time accounting */
+    uint64_t scheduled_at;          /* system time it was last put on the CPU */
     struct vcpu_runstate_info runstate;
     struct timer singleshot;        /* set_timer_op / VCPUOP_set_singleshot_timer */
     struct timer periodic;          /* VCPUOP_set_periodic_timer */

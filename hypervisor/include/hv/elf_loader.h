@@ -79,8 +79,8 @@ struct pv_elf_info {
  * are read from PT_NOTE segments, or from SHT_NOTE sections if no PT_NOTE yields one;
  * like libelf, a PT_NOTE with p_offset 0, left by old binutils, is skipped);
  * an ENTRY, HYPERCALL_PAGE, VIRT_BASE or PADDR_OFFSET note whose descriptor is not 4 or
- * 8 bytes; an XEN_VERSION, GUEST_OS, GUEST_VERSION, LOADER or FEATURES note with no NUL
- * inside its descriptor; XEN_VERSION absent or not starting with "xen-3.0"; LOADER not
+ * 8 bytes (string notes end at their NUL or at the end of their descriptor, as Xen
+ * reads them: Linux's FEATURES has no NUL); XEN_VERSION absent or not starting with "xen-3.0"; LOADER not
  * starting with "generic" unless GUEST_OS starts with "linux" (libelf's prefix rule);
  * PADDR_OFFSET without VIRT_BASE (libelf); VIRT_BASE not page-aligned (the builder maps
  * whole pages from it) or above the lowest segment VA (libelf); a highest segment end

@@ -11,6 +11,9 @@
 #include <hv/domain.h>
 
 #define SCHED_SLICE_NS          (10ul * 1000 * 1000)
+/* A running vCPU keeps the CPU at least this long before a vCPU it woke preempts it
+ * (Xen's credit2 sched_ratelimit_us default); blocking or yielding gives way at once. */
+#define SCHED_RATELIMIT_NS      (1ul * 1000 * 1000)
 #define SCHED_DEFAULT_WEIGHT    256
 
 /* A vCPU that may run now (online, not blocked, its domain running). */

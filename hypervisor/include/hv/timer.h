@@ -38,5 +38,7 @@ void timers_run(void);
 bool timer_work_due(uint64_t now);
 /* Extra deadline the scheduler wants (end of the time slice), 0 = none. */
 void timer_set_slice_end(uint64_t deadline);
+/* The slice ends at deadline at the latest (an earlier end stays). */
+void timer_shorten_slice(uint64_t deadline);
 
 #endif

@@ -14,7 +14,14 @@
 /* ------------------------------------------------------------------------
  * Flat segments that live in the hypervisor-owned part of every vCPU's GDT
  * (page 14, entries 7168..7679). The guest kernel and guest user both run
- * at CPL 3, so every selector has RPL 3. 64-bit data segments are NULL.
+ * at CPL 3 on these DPL-3 descriptors. 64-bit data segments are NULL.
+ *
+ * The RPL in frames is the guest's view of its mode: a bounce frame from
+ * guest kernel mode carries CS 0xE030 (RPL 0), one from user mode 0xE033.
+ * HYPERVISOR_iret reads CS RPL 3 as "return to user mode" and anything else
+ * as "stay in the kernel" (it forces RPL 3 before loading the selector).
+ * For a kernel-to-kernel return, orb $3,8(%rsp); iretq also works, but it
+ * leaves the event mask unchanged.
  */
 #define FLAT_RING3_CS32   0xE023  /* 32-bit code, DPL 3 */
 #define FLAT_RING3_CS64   0xE033  /* 64-bit code, DPL 3 */
@@ -89,8 +96,10 @@
 #define VGCF_in_syscall   (1 << _VGCF_in_syscall)
 #define VGCF_IN_SYSCALL   VGCF_in_syscall
 
-/* trap_info.flags */
-#define XLITE_TI_DPL_MASK     0x03  /* lowest CPL allowed to reach it with INT n */
+/* trap_info.flags. DPL bits: who may raise the vector with INT n. 0: only
+ * the hypervisor (exceptions); 1 or 2: the guest kernel, not user mode; 3:
+ * both. A registered INT 0x80 skips the check. */
+#define XLITE_TI_DPL_MASK     0x03  /* see above */
 #define XLITE_TI_MASK_EVENTS  0x04  /* set evtchn_upcall_mask on entry ("interrupt gate") */
 
 /* RFLAGS bits a guest and the hypervisor reason about in PV frames. */
@@ -121,7 +130,25 @@ extern "C" {
 
 typedef uint64_t xen_callback_t;  /* a callback entry point (guest VA) */
 
-/* One virtual IDT entry for set_trap_table (0); a list ends with address 0. */
+/*
+ * One virtual IDT entry for set_trap_table (0); a list ends with address 0,
+ * so an entry cannot unregister one vector: set_trap_table(NULL) clears all
+ * 256, then send the new list. Vectors not listed keep their handler.
+ *
+ * The frame the hypervisor writes for an exception, software interrupt,
+ * event upcall or user-mode SYSCALL, lowest address first:
+ *   RCX, R11, [error code], RIP, CS | saved upcall mask << 32, RFLAGS, RSP, SS
+ * The error code is present for vectors 8, 10-14, 17, 21 only (never for
+ * upcalls and syscalls). The frame's top is the interrupted RSP rounded down
+ * to 16 bytes (guest kernel mode), or the stack_switch stack (guest user
+ * mode). RFLAGS.IF = !saved mask. #PF: CR2 is in vcpu_info.arch.cr2 and the
+ * error code's U bit is clear for a fault in guest kernel mode. The handler
+ * pops RCX and R11, and returns by storing a flags word (0 or
+ * VGCF_in_syscall) where the error code was, so the stack reads
+ * flags, RIP, CS, RFLAGS, RSP, SS, then jumping (not calling) to
+ * hypercall_page + 23 * 32; RFLAGS.IF there restores the event mask.
+ * Guest kernels must be built without a red zone: frames land below RSP.
+ */
 struct trap_info {
     uint8_t  vector;   /* 0-255 */
     uint8_t  flags;    /* XLITE_TI_DPL_MASK | XLITE_TI_MASK_EVENTS */

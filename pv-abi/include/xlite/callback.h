@@ -7,7 +7,16 @@
 /*
  * HYPERVISOR_callback_op(cmd, arg). register returns 0, -EINVAL for a
  * non-canonical address, -ENOSYS for an unknown type. set_callbacks (4) is
- * the same as registering types 0, 1 and 2 with flags 0.
+ * the same as registering types 0, 1 and 2 with flags 0. Unregistering the
+ * event callback is -EINVAL.
+ *
+ * The event and syscall callbacks get the frame described above struct
+ * trap_info in arch-x86_64.h, without an error code; for the syscall
+ * callback the saved RCX and R11 are the user's RIP after SYSCALL and its
+ * RFLAGS. Return with HYPERVISOR_iret (VGCF_in_syscall for a SYSRET-style
+ * return). xlite records failsafe, nmi and sysenter callbacks but never
+ * delivers them: a return that faults crashes the domain, and no NMI
+ * reaches a guest.
  */
 #define CALLBACKOP_register    0  /* struct callback_register */
 #define CALLBACKOP_unregister  1  /* struct callback_unregister */

@@ -14,7 +14,7 @@
  * first, before anything is read); -EFAULT if the struct cannot be read or
  * written back; -EACCES if interface_version != XLITE_DOMCTL_INTERFACE_VERSION;
  * -EINVAL if pad is not zero; -ESRCH for no such domain; -ENOSYS for an
- * unknown cmd; per command below.
+ * unknown cmd (-ESRCH if domain names no domain); per command below.
  *
  * Building a domain, in order (what dom0-tools/lib/guest does):
  *   1. createdomain: an empty, paused domain with its shared_info page;
@@ -46,7 +46,7 @@
 #define XLITE_DOMCTL_physinfo       9  /* u.physinfo (OUT); domain ignored */
 
 /* xlite_domctl_getdomaininfo.flags */
-#define XLITE_DOMINFO_dying     (1u << 0)  /* being destroyed */
+#define XLITE_DOMINFO_dying     (1u << 0)  /* being destroyed (never set yet) */
 #define XLITE_DOMINFO_shutdown  (1u << 1)  /* shut down; reason below */
 #define XLITE_DOMINFO_paused    (1u << 2)  /* paused by the toolstack */
 #define XLITE_DOMINFO_blocked   (1u << 3)  /* every online vCPU is blocked */
@@ -100,7 +100,9 @@ struct xlite_domctl_createdomain {
  * in the caller's memory, validated exactly as VCPUOP_initialise validates a
  * domain's own (canonical addresses, flat CS/SS, ctrlreg[3] an L4 the domain
  * owns, which gets a base-pointer reference, MXCSR masked). -ENOENT: no such
- * vCPU; -EEXIST: it has a context already; -EFAULT: ctxt unreadable.
+ * vCPU; -EEXIST: it has a context already; -EFAULT: ctxt unreadable;
+ * -EINVAL: pad != 0, the caller's own domain, or a domain that shut down;
+ * and whatever VCPUOP_initialise refuses.
  */
 struct xlite_domctl_setvcpucontext {
     uint32_t vcpu;
@@ -111,8 +113,9 @@ struct xlite_domctl_setvcpucontext {
 /*
  * Fill the domain's frame `gmfn` with the hypercall page (as
  * MSR-less PV guests expect it at their HYPERCALL_PAGE note). -EINVAL: not
- * a RAM frame the domain owns, or mapped writable by anyone (it is written by
- * the hypervisor only while nothing else may change it).
+ * a RAM frame the domain owns, or a frame in use as a page table or
+ * descriptor page. A frame mapped writable (by dom0 while it builds the
+ * image, say) is accepted.
  */
 struct xlite_domctl_hypercall_init {
     uint64_t gmfn;

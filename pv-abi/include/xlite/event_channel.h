@@ -8,7 +8,23 @@
  * HYPERVISOR_event_channel_op(cmd, arg). With the 2-level ABI a 64-bit guest
  * has ports 1..NR_EVENT_CHANNELS-1 (port 0 is never allocated); allocation
  * returns the lowest free port, -ENOSPC when none is left. Pending/mask bits
- * live in shared_info; unmasking needs no hypercall.
+ * live in shared_info. Clearing a mask bit by hand does not deliver an event
+ * that became pending while masked; EVTCHNOP_unmask does. Ports start
+ * unmasked (shared_info starts zeroed).
+ *
+ * Raising port p for vCPU v: set evtchn_pending bit p; only if it was clear,
+ * p is unmasked and bit p/64 of v's evtchn_pending_sel was clear, set
+ * evtchn_upcall_pending and call the event callback once the upcall mask
+ * is clear. The guest's handler:
+ *   1. vcpu_info.evtchn_upcall_pending = 0;
+ *   2. sel = xchg(&vcpu_info.evtchn_pending_sel, 0);
+ *   3. for each bit w of sel, for each bit b of
+ *      evtchn_pending[w] & ~evtchn_mask[w]: clear evtchn_pending[w] bit b
+ *      atomically, handle port 64 * w + b;
+ *   4. repeat while evtchn_upcall_pending is set again.
+ * A VIRQ nobody bound is dropped, so bind VIRQ_TIMER before relying on a
+ * timer event (xlite still wakes a vCPU whose timer fires unbound and sets
+ * evtchn_upcall_pending, with no port pending; Xen does not).
  */
 #define EVTCHNOP_bind_interdomain  0
 #define EVTCHNOP_bind_virq         1

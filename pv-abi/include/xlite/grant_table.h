@@ -225,7 +225,9 @@ struct gnttab_unmap_and_replace {
 };
 typedef struct gnttab_unmap_and_replace gnttab_unmap_and_replace_t;
 
-/* 1 or 2; -ENOSYS if v2 is unsupported, -EBUSY while grants are in use. */
+/* 1 or 2; -ENOSYS if v2 is unsupported, -EBUSY while grants are in use.
+ * xlite has v1 only: 1 succeeds, 2 is -ENOSYS, anything else -EINVAL, and
+ * version is written back as 1 either way. */
 struct gnttab_set_version {
     uint32_t version;         /* IN/OUT */
 };

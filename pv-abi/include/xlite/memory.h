@@ -7,8 +7,12 @@
 /*
  * HYPERVISOR_memory_op(cmd, arg). increase/decrease/populate return the
  * number of extents done (>= 0); current/maximum_reservation take a domid_t*
- * and return a page count. Unprivileged callers may only name DOMID_SELF.
- * populate_physmap and exchange must also set m2p[mfn] = pfn for new frames.
+ * and return a page count. Unprivileged callers may only name DOMID_SELF
+ * (or their own id). populate_physmap and exchange must also set
+ * m2p[mfn] = pfn for new frames. xlite implements increase, decrease and
+ * populate for extent_order 0 only, current/maximum_reservation,
+ * memory_map and machphys_mapping; exchange is checked, then -ENOSYS; the
+ * other sub-ops are -ENOSYS (docs/ABI.md).
  */
 #define XENMEM_increase_reservation        0  /* xen_memory_reservation; OUT: MFNs */
 #define XENMEM_decrease_reservation        1  /* xen_memory_reservation; IN: frames to free */
@@ -83,7 +87,7 @@ typedef struct xen_memory_reservation xen_memory_reservation_t;
 struct xen_memory_exchange {
     struct xen_memory_reservation in;
     struct xen_memory_reservation out;
-    xen_ulong_t nr_exchanged;  /* IN: must be 0; OUT: extents done */
+    xen_ulong_t nr_exchanged;  /* IN: extents already done (0 at first); OUT: done */
 };
 typedef struct xen_memory_exchange xen_memory_exchange_t;
 

@@ -32,7 +32,8 @@
 #define RUNSTATE_offline   3  /* down, or paused by the toolstack */
 
 /* Set in state_entry_time while the hypervisor updates a registered area
- * (with VMASST_TYPE_runstate_update_flag). */
+ * (with VMASST_TYPE_runstate_update_flag, which xlite does not offer: it
+ * writes the area whole, without this bit). */
 #define XEN_RUNSTATE_UPDATE (1ULL << 63)
 
 /* vcpu_set_singleshot_timer.flags */

@@ -33,7 +33,9 @@
  * XENVER_get_features bits (submap 0). A 64-bit PV guest on Xen typically
  * sees mmu_pt_update_preserve_ad, highmem_assist, gnttab_map_avail_bits,
  * memory_op_vnode_supported, direct_mapped, runstate_phys_area,
- * vcpu_time_phys_area and dm_msix_all_writes.
+ * vcpu_time_phys_area and dm_msix_all_writes. xlite reports
+ * mmu_pt_update_preserve_ad, gnttab_map_avail_bits and direct_mapped, plus
+ * dom0 to domain 0.
  */
 #define XENFEAT_writable_page_tables        0
 #define XENFEAT_writable_descriptor_tables  1
@@ -89,7 +91,7 @@ typedef struct xen_feature_info xen_feature_info_t;
 /*
  * XENVER_build_id: the guest passes len = room in the buffer that directly
  * follows this header; the hypervisor writes the id there and returns its
- * length.
+ * length. xlite has no build id: -ENODATA (-EPERM for unprivileged callers).
  */
 struct xen_build_id {
     uint32_t len;

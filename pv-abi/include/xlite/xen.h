@@ -41,12 +41,18 @@
  * Hypercall numbers (RAX). Arguments in RDI, RSI, RDX, R10, R8 (R9); result
  * in RAX, a negative XEN_E* on failure. Numbers a hypervisor does not
  * implement must return -XEN_ENOSYS. 11 is unassigned.
+ *
+ * Call hypercall_page + 32 * nr from guest kernel mode (a SYSCALL from guest
+ * user mode goes to the syscall callback instead). RBX, RBP, R12-R15, the
+ * segment registers and the FPU/SSE state are preserved; declare RAX, RCX,
+ * R11 and the argument registers clobbered. docs/ABI.md lists what xlite
+ * implements of each hypercall and every error it returns.
  */
-#define __HYPERVISOR_set_trap_table                  0
+#define __HYPERVISOR_set_trap_table                  0  /* (trap_info list; NULL clears all) */
 #define __HYPERVISOR_mmu_update                      1
 #define __HYPERVISOR_set_gdt                         2
-#define __HYPERVISOR_stack_switch                    3
-#define __HYPERVISOR_set_callbacks                   4
+#define __HYPERVISOR_stack_switch                    3  /* (ss, sp) for entries from user mode */
+#define __HYPERVISOR_set_callbacks                   4  /* (event, failsafe, syscall) */
 #define __HYPERVISOR_fpu_taskswitch                  5
 #define __HYPERVISOR_sched_op_compat                 6  /* obsolete form of 29 */
 #define __HYPERVISOR_platform_op                     7
@@ -56,7 +62,7 @@
 #define __HYPERVISOR_memory_op                      12
 #define __HYPERVISOR_multicall                      13
 #define __HYPERVISOR_update_va_mapping              14
-#define __HYPERVISOR_set_timer_op                   15
+#define __HYPERVISOR_set_timer_op                   15  /* (absolute system time ns; 0 cancels) */
 #define __HYPERVISOR_event_channel_op_compat        16  /* obsolete form of 32 */
 #define __HYPERVISOR_xen_version                    17
 #define __HYPERVISOR_console_io                     18
@@ -149,7 +155,10 @@
 #define MMUEXT_MARK_SUPER          19  /* arg1.mfn */
 #define MMUEXT_UNMARK_SUPER        20
 
-/* update_va_mapping (14) flags: flush type in bits 0-1, target set above. */
+/* update_va_mapping (14): (va, new L1 entry, flags). va must be mapped by an
+ * L1 of the current kernel page tables. flags: flush type in bits 0-1,
+ * target set above. xlite flushes the whole TLB for every type but
+ * UVMF_INVLPG (UVMF_NONE included) and ignores the vCPU set (one CPU). */
 #define UVMF_NONE            0
 #define UVMF_TLB_FLUSH       1  /* flush whole TLB(s) */
 #define UVMF_INVLPG          2  /* flush only this VA */
@@ -159,7 +168,7 @@
 #define UVMF_ALL             4  /* every vCPU of the domain */
 
 /* console_io (18) commands. */
-#define CONSOLEIO_write  0  /* (cmd, count, buf): print count bytes */
+#define CONSOLEIO_write  0  /* (cmd, count, buf): print count bytes; any domain */
 #define CONSOLEIO_read   1  /* (cmd, count, buf): dom0 only */
 
 /* vm_assist (21). */
@@ -186,7 +195,7 @@
 #define XEN_PVCLOCK_GUEST_STOPPED   (1 << 1)  /* vCPU was paused (e.g. by the toolstack) */
 
 /* start_info.flags */
-#define SIF_PRIVILEGED       (1 << 0)  /* the domain may access hardware */
+#define SIF_PRIVILEGED       (1 << 0)  /* privileged domain: CONSOLEIO_read, foreign maps, domctl */
 #define SIF_INITDOMAIN       (1 << 1)  /* this is domain 0 */
 #define SIF_MULTIBOOT_MOD    (1 << 2)  /* mod_start points to a multiboot module list */
 #define SIF_MOD_START_PFN    (1 << 3)  /* mod_start is a PFN, not a VA */
@@ -294,7 +303,8 @@ typedef struct multicall_entry multicall_entry_t;
  * Per-vCPU time base, seqlocked by version (odd = update in progress; the
  * guest retries while odd or changed). Now in ns:
  *   system_time + (((tsc - tsc_timestamp) << tsc_shift) * tsc_to_system_mul >> 32)
- * with a right shift when tsc_shift is negative.
+ * with a right shift when tsc_shift is negative; the product needs 128 bits.
+ * Guests read the TSC with rdtsc directly.
  */
 struct vcpu_time_info {
     uint32_t version;
@@ -318,7 +328,12 @@ struct vcpu_info {
 };
 typedef struct vcpu_info vcpu_info_t;
 
-/* The shared_info page (hypervisor-owned; the guest maps it by machine address). */
+/*
+ * The shared_info page (hypervisor-owned). It is not mapped at boot: map it
+ * over a page of your own with update_va_mapping(va, start_info.shared_info
+ * | P|RW|A|D, UVMF_INVLPG). Flags an L1 entry may carry: P RW U A D G, NX,
+ * bits 9-11 and 52-61; PWT, PCD and PAT are refused (docs/ABI.md).
+ */
 struct shared_info {
     struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
     xen_ulong_t evtchn_pending[64]; /* bit per port; the guest clears */
@@ -331,7 +346,23 @@ struct shared_info {
 };
 typedef struct shared_info shared_info_t;
 
-/* Start-of-day information, one page at the VA passed in RSI. */
+/*
+ * Start-of-day information, one page at the VA passed in RSI.
+ *
+ * The boot contract (64-bit PV). The builder allocates strictly in order,
+ * VA = virt_base + PFN * 4 KiB for each page: RAM below the kernel, the
+ * kernel image, the ramdisk (mod_start), the P2M (mfn_list), this page, the
+ * store page, the console page, the page tables (pt_base = the L4, then
+ * L3s, L2s, L1s; nr_pt_frames in all), one boot-stack page, then padding to
+ * the next 4 MiB boundary with at least 512 KiB + 4 KiB after the tables.
+ * All of that is mapped read-write with 4 KiB pages, except the page-table
+ * frames, which are mapped read-only; nothing above it is mapped. Free
+ * memory starts at PFN(pt_base) + nr_pt_frames + 1. At entry: RSI = this
+ * page, RSP = top of the boot-stack page, other GPRs 0, CS = FLAT_KERNEL_CS,
+ * SS = FLAT_KERNEL_SS, RFLAGS = IF, events masked in every vcpu_info, no
+ * trap table and no callbacks (a fault before set_trap_table crashes the
+ * domain). Details: docs/ABI.md, "Boot contract".
+ */
 struct start_info {
     char magic[32];             /* XLITE_START_INFO_MAGIC */
     xen_ulong_t nr_pages;       /* pages of RAM given to the domain */

@@ -11,6 +11,12 @@
  * advances out_cons (guests may wait for out_cons == out_prod, so a back end
  * must keep draining). Input goes the other way through in[] / in_prod, with
  * an event to the guest.
+ *
+ * On xlite today the hypervisor drains out[] of every domain itself (on a
+ * send to a boot-time domU's console port, on yield, block, poll, console_io
+ * writes and shutdown, and at most once per ms on the way back to a guest),
+ * never writes in[], and leaves connection at 0. A boot-time domU's console
+ * port is an unbound port offered to dom0; dom0's console.domU.evtchn is 0.
  */
 #define XENCONSOLE_CONNECTED     0  /* back end is servicing the rings */
 #define XENCONSOLE_DISCONNECTED  1

@@ -13,6 +13,9 @@
  * req_id and tx_id; a failure is type XS_ERROR with an error name such as
  * "ENOENT\0" as payload. Paths without a leading '/' are relative to
  * /local/domain/<domid>/.
+ *
+ * xlite runs no store daemon of its own: a boot-time domain gets a zeroed
+ * store page and store_evtchn 0, meaning "no store".
  */
 #define XENSTORE_RING_SIZE     1024
 #define MASK_XENSTORE_IDX(idx) ((idx) & (XENSTORE_RING_SIZE - 1))

@@ -11,6 +11,8 @@ struct percpu {
     uint64_t stack_top;         /* TSS.RSP0: guest frames live just below it */
     uint64_t syscall_scratch;   /* guest RSP while SYSCALL entry switches stacks */
     struct vcpu *current;       /* the vCPU whose frame is at the stack top, or NULL */
+    uint64_t sysret_ok;         /* set by pv_exit_to_guest for entry.S: the guest frame
+                                 * may be left by SYSRETQ (pv_sysret_ok) */
 };
 
 extern struct percpu cpu0;
