@@ -24,6 +24,9 @@ size_t gnt_holds(struct gnt_core *c, struct pt_hold *out, size_t max)
         for (i = 0; i < gd->nr_frames; i++, n++)
             if (n < max)
                 out[n] = (struct pt_hold){ gd->frames[i], FRAME_TYPE_WRITABLE };
+        for (i = 0; i < gd->nr_status; i++, n++)
+            if (n < max)
+                out[n] = (struct pt_hold){ gd->status[i], FRAME_TYPE_WRITABLE };
         for (i = 0; i < gd->maptrack_pages * GNT_MAPTRACK_PER_PAGE; i++) {
             const struct gnt_map *m = map_at(gd, i);
 
@@ -135,7 +138,7 @@ int gnt_check(struct gnt_core *c, uint32_t *scratch, struct gnt_check_report *re
         }
         for (ref = 0; ref < nr_entries(gd); ref++) {
             const struct gnt_active *a = active_of(gd, ref);
-            uint16_t fl = GE_FLAGS(__atomic_load_n(shared_of(c, gd, ref), __ATOMIC_RELAXED));
+            uint16_t fl = entry_read(c, gd, ref).flags;
 
             if (a->copy_ro != 0 || a->copy_rw != 0)
                 return fail(rep, GNTCHK_COPY, gd->id, ref);

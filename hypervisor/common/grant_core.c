@@ -53,11 +53,51 @@ static struct gnt_map *map_lookup(struct grant_domain *gd, uint32_t h)
 
 /* ---------------------------------------------------------------- pins and flags */
 
+/* Sets the status bits `set` of entry ref in the v1 word if its flags, domid and frame
+ * still pass check (the word is compare-exchanged, so a granter changing the entry at
+ * the same moment is seen); false if they do not. */
+static bool v1_pin(uint64_t *slot, uint16_t who, bool rw, uint16_t set, uint32_t *frame)
+{
+    uint64_t old = __atomic_load_n(slot, __ATOMIC_RELAXED), want;
+
+    do {
+        uint16_t fl = GE_FLAGS(old);
+
+        if ((fl & GTF_type_mask) != GTF_permit_access || GE_DOMID(old) != who ||
+            (rw && (fl & GTF_readonly)))
+            return false;
+        want = old | set;
+    } while (!__atomic_compare_exchange_n(slot, &old, want, false, __ATOMIC_SEQ_CST,
+                                          __ATOMIC_RELAXED));
+    *frame = GE_FRAME(want);
+    return true;
+}
+
+/* The same for a v2 entry: header and frame checked, the bits set in its status word.
+ * Refuses sub-page and transitive grants (not implemented) and frames beyond 32 bits. */
+static bool v2_pin(struct gnt_core *c, struct grant_domain *gd, uint32_t ref, uint16_t who,
+                   bool rw, uint16_t set, uint32_t *frame)
+{
+    struct gnt_entry e = entry_read(c, gd, ref);
+
+    if ((e.flags & GTF_type_mask) != GTF_permit_access || (e.flags & GTF_sub_page) ||
+        e.domid != who || (rw && (e.flags & GTF_readonly)) || e.frame > UINT32_MAX)
+        return false;
+    __atomic_fetch_or(status_of(c, gd, ref), set, __ATOMIC_SEQ_CST);
+    *frame = (uint32_t)e.frame;
+    return true;
+}
+
+/* Checks that entry ref of gd grants `who` access (writable if rw), sets GTF_reading
+ * (and GTF_writing) and reports the frame the pins use. The caller counts its pin
+ * once its refs are taken, and calls pin_sync whatever happens. */
 static int16_t pin_begin(struct gnt_core *c, struct grant_domain *gd, uint32_t ref,
                          uint16_t who, bool rw, uint32_t *frame)
 {
     struct gnt_active *a;
-    uint64_t *slot, old, want;
+    uint16_t set;
+    uint32_t f;
+    bool ok;
 
     if (ref >= nr_entries(gd))
         return GNTST_bad_gntref;
@@ -66,42 +106,35 @@ static int16_t pin_begin(struct gnt_core *c, struct grant_domain *gd, uint32_t r
         a->host_rw > PIN_MAX || a->dev_ro > PIN_MAX || a->dev_rw > PIN_MAX ||
         a->copy_ro > COPY_PIN_MAX || a->copy_rw > COPY_PIN_MAX)
         return GNTST_general_error;
-    slot = shared_of(c, gd, ref);
-    old = __atomic_load_n(slot, __ATOMIC_RELAXED);
-    do {
-        uint16_t fl = GE_FLAGS(old);
-
-        if ((fl & GTF_type_mask) != GTF_permit_access || GE_DOMID(old) != who ||
-            (rw && (fl & GTF_readonly)))
-            return GNTST_general_error;
-        want = old | GTF_reading | (rw ? GTF_writing : 0);
-    } while (!__atomic_compare_exchange_n(slot, &old, want, false, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_RELAXED));
+    set = GTF_reading | (rw ? GTF_writing : 0);
+    ok = gd->version == 2 ? v2_pin(c, gd, ref, who, rw, set, &f)
+                          : v1_pin(shared_of(c, gd, ref), who, rw, set, &f);
+    if (!ok)
+        return GNTST_general_error;
     if (all_pins(a) == 0) {
         a->domid = who;
-        a->frame = GE_FRAME(want);
+        a->frame = f;
     }
     *frame = a->frame;
     return GNTST_okay;
 }
 
-/* Clears GTF_writing / GTF_reading that no pin justifies any more. */
+/* Clears GTF_writing / GTF_reading of entry ref once no pin needs them. */
 static void pin_sync(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
 {
     const struct gnt_active *a = active_of(gd, ref);
-    uint64_t *slot = shared_of(c, gd, ref), old, want, clear = 0;
+    uint16_t clear = 0;
 
     if (rw_pins(a) == 0)
         clear |= GTF_writing;
     if (all_pins(a) == 0)
         clear |= GTF_reading;
-    old = __atomic_load_n(slot, __ATOMIC_RELAXED);
-    do {
-        if (!(old & clear))
-            return;
-        want = old & ~clear;
-    } while (!__atomic_compare_exchange_n(slot, &old, want, false, __ATOMIC_SEQ_CST,
-                                          __ATOMIC_RELAXED));
+    if (!clear)
+        return;
+    if (gd->version == 2)
+        __atomic_fetch_and(status_of(c, gd, ref), (uint16_t)~clear, __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_and(shared_of(c, gd, ref), ~(uint64_t)clear, __ATOMIC_SEQ_CST);
 }
 
 static uint16_t *host_pin(struct gnt_active *a, bool rw)
@@ -244,6 +277,19 @@ int gnt_domain_create(struct gnt_core *c, uint16_t id)
     return 0;
 }
 
+/* A frame the domain owns and the hypervisor holds WRITABLE (table and status
+ * frames); INVALID_MFN when out of memory. */
+static mfn_t held_frame(struct gnt_core *c, uint16_t id)
+{
+    mfn_t mfn = c->ops->frame_alloc(c->ctx, id);
+
+    if (mfn != INVALID_MFN && grant_frame_get(c->pt, id, mfn, true) != 0) {
+        c->ops->frame_free(c->ctx, mfn);
+        mfn = INVALID_MFN;
+    }
+    return mfn;
+}
+
 /* Adds one table frame (and its active entries); false when out of memory. */
 static bool table_grow(struct gnt_core *c, struct grant_domain *gd)
 {
@@ -256,13 +302,8 @@ static bool table_grow(struct gnt_core *c, struct grant_domain *gd)
             goto undo_pages;
         memset(gd->active[base + i], 0, PAGE_SIZE);
     }
-    mfn = c->ops->frame_alloc(c->ctx, gd->id);
-    if (mfn == INVALID_MFN)
+    if ((mfn = held_frame(c, gd->id)) == INVALID_MFN)
         goto undo_pages;
-    if (grant_frame_get(c->pt, gd->id, mfn, true) != 0) {
-        c->ops->frame_free(c->ctx, mfn);
-        goto undo_pages;
-    }
     gd->frames[gd->nr_frames++] = mfn;
     return true;
 undo_pages:
@@ -272,6 +313,22 @@ undo_pages:
         gd->active[base + i] = NULL;
     }
     return false;
+}
+
+/* v2: enough status frames for every entry the table has; false when out of memory
+ * (the frames already there stay). */
+static bool status_grow(struct gnt_core *c, struct grant_domain *gd)
+{
+    uint32_t need = (gd->nr_frames * GNT_V2_ENTRIES_PER_FRAME + GNT_STATUS_PER_FRAME - 1) /
+                    GNT_STATUS_PER_FRAME;
+
+    while (gd->nr_status < need) {
+        mfn_t mfn = held_frame(c, gd->id);
+        if (mfn == INVALID_MFN)
+            return false;
+        gd->status[gd->nr_status++] = mfn;
+    }
+    return true;
 }
 
 int16_t gnt_setup_table(struct gnt_core *c, uint16_t id, uint32_t nr, mfn_t *frames_out)
@@ -286,8 +343,77 @@ int16_t gnt_setup_table(struct gnt_core *c, uint16_t id, uint32_t nr, mfn_t *fra
     while (gd->nr_frames < nr)
         if (!table_grow(c, gd))
             return GNTST_general_error;
+    if (gd->version == 2 && !status_grow(c, gd))
+        return GNTST_general_error;
     for (i = 0; i < nr; i++)
         frames_out[i] = gd->frames[i];
+    return GNTST_okay;
+}
+
+/* Per grant_table.h. */
+int gnt_set_version(struct gnt_core *c, uint16_t id, unsigned int version)
+{
+    struct grant_domain *gd = gnt_domain(c, id);
+    struct gnt_entry keep[GNT_RESERVED_ENTRIES];
+    unsigned int old = gd && gd->version == 2 ? 2 : 1;
+    uint32_t n, ref, i;
+
+    if (gd == NULL)
+        return -XEN_ESRCH;
+    if (version != 1 && version != 2)
+        return -XEN_EINVAL;
+    if (version == old)
+        return 0;
+    for (ref = GNT_RESERVED_ENTRIES; ref < nr_entries(gd); ref++)
+        if (all_pins(active_of(gd, ref)) != 0)
+            return -XEN_EBUSY;
+    if (version == 2) {
+        gd->version = 2;                      /* status_grow sizes for v2 */
+        bool ok = status_grow(c, gd);
+        gd->version = (uint8_t)old;
+        if (!ok)
+            return -XEN_ENOMEM;
+    }
+    /* The reserved entries (the toolstack's console and store grants, possibly
+     * mapped) survive in the new format, status bits included; the rest is cleared. */
+    n = nr_entries(gd) < GNT_RESERVED_ENTRIES ? nr_entries(gd) : GNT_RESERVED_ENTRIES;
+    for (ref = 0; ref < n; ref++)
+        keep[ref] = entry_read(c, gd, ref);
+    for (i = 0; i < gd->nr_frames; i++)
+        memset(c->pt->map(c->pt->ctx, gd->frames[i]), 0, PAGE_SIZE);
+    for (i = 0; i < gd->nr_status; i++)
+        memset(c->pt->map(c->pt->ctx, gd->status[i]), 0, PAGE_SIZE);
+    gd->version = (uint8_t)version;
+    for (ref = 0; ref < n && ref < nr_entries(gd); ref++) {
+        uint64_t *w = shared_of(c, gd, ref);
+        if (version == 2) {
+            w[0] = (uint64_t)(keep[ref].flags & ~GTF_STATUS) | (uint64_t)keep[ref].domid << 16;
+            w[1] = keep[ref].frame;
+            *status_of(c, gd, ref) = keep[ref].flags & GTF_STATUS;
+        } else {
+            w[0] = keep[ref].flags | (uint64_t)keep[ref].domid << 16 | keep[ref].frame << 32;
+        }
+    }
+    return 0;
+}
+
+unsigned int gnt_version(struct gnt_core *c, uint16_t id)
+{
+    struct grant_domain *gd = gnt_domain(c, id);
+
+    return gd && gd->version == 2 ? 2 : 1;
+}
+
+int16_t gnt_status_frames(struct gnt_core *c, uint16_t id, uint32_t nr, mfn_t *frames_out)
+{
+    struct grant_domain *gd = gnt_domain(c, id);
+
+    if (gd == NULL)
+        return GNTST_bad_domain;
+    if (gd->version != 2 || nr > gd->nr_status)
+        return GNTST_general_error;
+    for (uint32_t i = 0; i < nr; i++)
+        frames_out[i] = gd->status[i];
     return GNTST_okay;
 }
 
@@ -373,6 +499,8 @@ unsigned int gnt_domain_destroy(struct gnt_core *c, uint16_t id)
     orphans = orphan_grants(c, gd);
     for (i = 0; i < gd->nr_frames; i++)
         grant_frame_put(c->pt, gd->frames[i], true);
+    for (i = 0; i < gd->nr_status; i++)
+        grant_frame_put(c->pt, gd->status[i], true);
     for (i = 0; i < ARRAY_SIZE(gd->active); i++)
         if (gd->active[i] != NULL)
             c->ops->page_free(c->ctx, gd->active[i]);

@@ -1,13 +1,14 @@
-/* grant_table_op (hypercall 20), v1 only: the guest-facing side of the grant state
- * machine in common/grant_core.c (model and status codes in grant_table.h).
+/* grant_table_op (hypercall 20), versions 1 and 2: the guest-facing side of the grant
+ * state machine in common/grant_core.c (model and status codes in grant_table.h).
  *
  * Each op struct is copied in, handled, and copied back whole; an unreadable or
  * unwritable op array stops the batch with -EFAULT (the ops before it are done). The
  * hypercall otherwise returns 0 and each op carries its GNTST_* status, as Xen does.
  * Refuses: count < 0 (as int) -EINVAL; count != 1 for setup_table, query_size,
- * set_version, get_version, get_status_frames -EINVAL; set_version 2 -ENOSYS (no v2),
- * other versions -EINVAL; get_version of an unknown domain -ESRCH, of another domain
- * without privilege -EPERM; cache_flush, dump_table, transfer, swap_grant_ref and
+ * set_version, get_version, get_status_frames -EINVAL; set_version refuses what
+ * gnt_set_version refuses (-EINVAL, -EBUSY, -ENOMEM); get_version of an unknown domain
+ * -ESRCH, of another domain without privilege -EPERM; get_status_frames under v1 or
+ * past the status frames: GNTST_general_error; cache_flush, dump_table, transfer, swap_grant_ref and
  * unknown ops -ENOSYS. setup_table/query_size of an unknown domain: GNTST_bad_domain,
  * of another domain without privilege: GNTST_permission_denied; an unwritable
  * frame_list: GNTST_bad_virt_addr. A batch that unmapped anything flushes the TLB
@@ -169,44 +170,59 @@ static long query_size(struct domain *d, uint64_t uop)
     return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
-/* Only version 1 exists; the version is written back whatever the outcome. */
-static long set_version(uint64_t uop)
+/* Versions 1 and 2 (gnt_set_version's refusals); the resulting version is written
+ * back whatever the outcome, as in Xen. */
+static long set_version(struct domain *d, uint64_t uop)
 {
     struct gnttab_set_version op;
     long rc;
 
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -XEN_EFAULT;
-    rc = op.version == 1 ? 0 : op.version == 2 ? -XEN_ENOSYS : -XEN_EINVAL;
-    op.version = 1;
+    rc = gnt_set_version(gc(), d->id, op.version);
+    op.version = gnt_version(gc(), d->id);
     return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : rc;
 }
 
 static long get_version(struct domain *d, uint64_t uop)
 {
     struct gnttab_get_version op;
+    struct domain *t = d;
 
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -XEN_EFAULT;
     if (op.dom != DOMID_SELF && op.dom != d->id) {
-        struct domain *t = domain_by_id(op.dom);
+        t = domain_by_id(op.dom);
         if (t == NULL)
             return -XEN_ESRCH;
         if (!d->privileged)
             return -XEN_EPERM;
     }
-    op.version = 1;
+    op.version = gnt_version(gc(), t->id);
     return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
-/* v2 status frames do not exist: GNTST_general_error. */
-static long get_status_frames(uint64_t uop)
+/* v2 status frames of dom (the caller's, or any for the privileged domain): the domain
+ * maps them read-only to see GTF_reading/GTF_writing. */
+static long get_status_frames(struct domain *d, uint64_t uop)
 {
     struct gnttab_get_status_frames op;
+    mfn_t frames[GNT_MAX_STATUS_FRAMES];
+    struct domain *t;
+    int16_t st;
 
     if (copy_from_guest(&op, uop, sizeof(op)))
         return -XEN_EFAULT;
-    op.status = GNTST_general_error;
+    st = target_domain(d, op.dom, &t);
+    if (st == GNTST_okay)
+        st = op.nr_frames > GNT_MAX_STATUS_FRAMES ? GNTST_general_error
+                                                 : gnt_status_frames(gc(), t->id,
+                                                                     op.nr_frames, frames);
+    uint64_t list = xlite_guest_handle_addr(op.frame_list);
+    for (uint32_t i = 0; st == GNTST_okay && i < op.nr_frames; i++)
+        if (copy_to_guest(list + i * sizeof(uint64_t), &frames[i], sizeof(uint64_t)))
+            st = GNTST_bad_virt_addr;
+    op.status = st;
     return copy_to_guest(uop, &op, sizeof(op)) ? -XEN_EFAULT : 0;
 }
 
@@ -291,11 +307,11 @@ long do_grant_table_op(uint64_t cmd, uint64_t uop, uint64_t count)
     case GNTTABOP_query_size:
         return n != 1 ? -XEN_EINVAL : query_size(d, uop);
     case GNTTABOP_set_version:
-        return n != 1 ? -XEN_EINVAL : set_version(uop);
+        return n != 1 ? -XEN_EINVAL : set_version(d, uop);
     case GNTTABOP_get_version:
         return n != 1 ? -XEN_EINVAL : get_version(d, uop);
     case GNTTABOP_get_status_frames:
-        return n != 1 ? -XEN_EINVAL : get_status_frames(uop);
+        return n != 1 ? -XEN_EINVAL : get_status_frames(d, uop);
     default:                /* cache_flush (as x86 Xen), dump_table, transfer, swap */
         return -XEN_ENOSYS;
     }

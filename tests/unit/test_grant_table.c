@@ -430,6 +430,79 @@ START_TEST(xsa224_separate_halves)
 }
 END_TEST
 
+/* Grant table v2: a change of version is refused while a non-reserved entry is in use
+ * and converts the reserved ones (status bits move into the status frame); v2 entries
+ * map with their status in the status frame, sub-page and transitive ones are refused,
+ * the checker and pt_check agree throughout, and back in v1 the reserved entry is one
+ * word again. */
+START_TEST(version_2)
+{
+    struct sdom ab[2], *a = &ab[0], *b = &ab[1];
+    uint64_t seed = 6, *words;
+    struct gnttab_map_grant_ref m0, m;
+    mfn_t f, s;
+    uint16_t *status;
+
+    init_all(512);
+    dom_build(a, 1, &seed);
+    dom_build(b, 2, &seed);
+    f = a->data[0];
+    grant(1, 0, 2, f, false);
+    grant(1, 9, 2, f, true);
+    m = mapop(VA_B + 0x1000, GNTMAP_host_map | GNTMAP_readonly, 9, 1);
+    gnt_map(&C, 2, b->bp, &m);
+    ck_assert_int_eq(m.status, GNTST_okay);
+    ck_assert_int_eq(gnt_set_version(&C, 1, 2), -XEN_EBUSY);
+    ck_assert_uint_eq(gnt_version(&C, 1), 1);
+    ck_assert_int_eq(unmap(b, VA_B + 0x1000, 0, m.handle), GNTST_okay);
+    m0 = mapop(VA_B, GNTMAP_host_map, 0, 1);
+    gnt_map(&C, 2, b->bp, &m0);
+    ck_assert_int_eq(m0.status, GNTST_okay);
+    ck_assert_int_eq(gnt_set_version(&C, 1, 3), -XEN_EINVAL);
+    ck_assert_int_eq(gnt_set_version(&C, 1, 2), 0);
+    ck_assert_uint_eq(gnt_version(&C, 1), 2);
+    ck_assert_int_eq(gnt_status_frames(&C, 1, 1, &s), GNTST_okay);
+    ck_assert_int_eq(gnt_status_frames(&C, 1, 2, &s), GNTST_general_error);
+    words = pg(table_frame(1, 0));
+    status = (uint16_t *)pg(s);
+    ck_assert_uint_eq(words[0], GTF_permit_access | (2ull << 16));   /* no status bits */
+    ck_assert_uint_eq(words[1], f);
+    ck_assert_uint_eq(words[18], 0);                                 /* ref 9 cleared */
+    ck_assert_uint_eq(status[0], GTF_reading | GTF_writing);
+    consistent(ab, 2);
+    /* A v2 entry: ref 10, read-only. */
+    words[20] = GTF_permit_access | GTF_readonly | (2ull << 16);
+    words[21] = f;
+    m = mapop(VA_B + 0x1000, GNTMAP_host_map, 10, 1);
+    gnt_map(&C, 2, b->bp, &m);
+    ck_assert_int_eq(m.status, GNTST_general_error);                /* read-only grant */
+    m = mapop(VA_B + 0x1000, GNTMAP_host_map | GNTMAP_readonly, 10, 1);
+    gnt_map(&C, 2, b->bp, &m);
+    ck_assert_int_eq(m.status, GNTST_okay);
+    ck_assert_uint_eq(status[10], GTF_reading);
+    consistent(ab, 2);
+    ck_assert_int_eq(unmap(b, VA_B + 0x1000, 0, m.handle), GNTST_okay);
+    ck_assert_uint_eq(status[10], 0);
+    words[22] = GTF_permit_access | GTF_sub_page | (2ull << 16);
+    words[23] = f;
+    m = mapop(VA_B + 0x1000, GNTMAP_host_map | GNTMAP_readonly, 11, 1);
+    gnt_map(&C, 2, b->bp, &m);
+    ck_assert_int_eq(m.status, GNTST_general_error);
+    /* Back to v1 with ref 0 still mapped: one word, status in its flags. */
+    ck_assert_int_eq(gnt_set_version(&C, 1, 1), 0);
+    ck_assert_uint_eq(*gentry(1, 0), gvalue(GTF_permit_access | GTF_reading | GTF_writing, 2,
+                                            (uint32_t)f));
+    consistent(ab, 2);
+    ck_assert_int_eq(unmap(b, VA_B, 0, m0.handle), GNTST_okay);
+    consistent(ab, 2);
+    dom_kill(b);
+    dom_kill(a);
+    ck_assert_int_eq(pages_live, 0);
+    ck_assert_uint_eq(X.fa.nr_free, X.fa.nr_managed);
+    ptf_fini(&X);
+}
+END_TEST
+
 /* XENFEAT_gnttab_map_avail_bits: the mapper's GNTMAP_guest_avail bits (flags bits
  * 16-18) land in the grant PTE's available bits 9-11; higher bits are dropped; the
  * entry still unmaps, and the checker accepts it. */
@@ -1784,6 +1857,7 @@ Suite *grant_table_suite(void)
     UNIT_ADD_TEST(s, map_status_codes);
     UNIT_ADD_TEST(s, xsa224_separate_halves);
     UNIT_ADD_TEST(s, map_avail_bits);
+    UNIT_ADD_TEST(s, version_2);
     UNIT_ADD_TEST(s, xsa234_replace);
     UNIT_ADD_TEST(s, flags_and_revocation);
     UNIT_ADD_TEST(s, copy_cases);

@@ -1,6 +1,6 @@
 /* Internals of the grant state machine shared by grant_core.c and its checker
- * grant_check.c: shared-entry fields and lookups. Not an interface: nothing else
- * includes this. */
+ * grant_check.c: lookups, pin counts, and the shared entries of either version. Not an
+ * interface: nothing else includes this. */
 #ifndef XLITE_GRANT_CORE_INT_H
 #define XLITE_GRANT_CORE_INT_H
 
@@ -11,23 +11,60 @@
 #include <hv/frame.h>
 #include <hv/grant_table.h>
 
+/* A v1 entry is one 64-bit word: flags bits 0-15, domid 16-31, frame 32-63. */
 #define GE_FLAGS(e)     ((uint16_t)((e) & 0xFFFF))
 #define GE_DOMID(e)     ((uint16_t)(((e) >> 16) & 0xFFFF))
 #define GE_FRAME(e)     ((uint32_t)((e) >> 32))
-static inline uint32_t nr_entries(const struct grant_domain *gd)
+#define GTF_STATUS      (GTF_reading | GTF_writing)
+
+static inline uint32_t entries_per_frame(const struct grant_domain *gd)
 {
-    return gd->nr_frames * GNT_ENTRIES_PER_FRAME;
+    return gd->version == 2 ? GNT_V2_ENTRIES_PER_FRAME : GNT_ENTRIES_PER_FRAME;
 }
 
-static struct gnt_active *active_of(struct grant_domain *gd, uint32_t ref)
+static inline uint32_t nr_entries(const struct grant_domain *gd)
+{
+    return gd->nr_frames * entries_per_frame(gd);
+}
+
+static inline struct gnt_active *active_of(struct grant_domain *gd, uint32_t ref)
 {
     return &gd->active[ref / GNT_ACTIVE_PER_PAGE][ref % GNT_ACTIVE_PER_PAGE];
 }
 
-static uint64_t *shared_of(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
+/* v1: the entry's word; v2: the first of its two words (header, then frame). */
+static inline uint64_t *shared_of(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
 {
-    return &c->pt->map(c->pt->ctx, gd->frames[ref / GNT_ENTRIES_PER_FRAME])
-                [ref % GNT_ENTRIES_PER_FRAME];
+    uint32_t per = entries_per_frame(gd), words = gd->version == 2 ? 2 : 1;
+
+    return &c->pt->map(c->pt->ctx, gd->frames[ref / per])[(ref % per) * words];
+}
+
+/* v2: the entry's status word in the status frames. */
+static inline uint16_t *status_of(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
+{
+    uint16_t *page = (uint16_t *)c->pt->map(c->pt->ctx,
+                                             gd->status[ref / GNT_STATUS_PER_FRAME]);
+    return &page[ref % GNT_STATUS_PER_FRAME];
+}
+
+/* Flags (with the status bits, wherever the version keeps them), domid and frame. */
+struct gnt_entry {
+    uint16_t flags, domid;
+    uint64_t frame;
+};
+
+static inline struct gnt_entry entry_read(struct gnt_core *c, struct grant_domain *gd,
+                                          uint32_t ref)
+{
+    const uint64_t *w = shared_of(c, gd, ref);
+    uint64_t e = __atomic_load_n(w, __ATOMIC_RELAXED);
+
+    if (gd->version != 2)
+        return (struct gnt_entry){ GE_FLAGS(e), GE_DOMID(e), GE_FRAME(e) };
+    uint16_t st = __atomic_load_n(status_of(c, gd, ref), __ATOMIC_RELAXED);
+    return (struct gnt_entry){ (uint16_t)((GE_FLAGS(e) & ~GTF_STATUS) | (st & GTF_STATUS)),
+                               GE_DOMID(e), __atomic_load_n(&w[1], __ATOMIC_RELAXED) };
 }
 
 /* RAM frame owned by owner. */
@@ -36,12 +73,11 @@ static inline bool owned(struct gnt_core *c, uint16_t owner, mfn_t mfn)
     return frame_owned_by(c->pt->fa, mfn, owner) != NULL;
 }
 
-static struct gnt_map *map_at(struct grant_domain *gd, uint32_t h)
+static inline struct gnt_map *map_at(struct grant_domain *gd, uint32_t h)
 {
     return &gd->maptrack[h / GNT_MAPTRACK_PER_PAGE][h % GNT_MAPTRACK_PER_PAGE];
 }
 
-/* The used maptrack entry `h` of gd, or NULL. */
 static inline unsigned int all_pins(const struct gnt_active *a)
 {
     return (unsigned int)a->host_ro + a->host_rw + a->dev_ro + a->dev_rw + a->copy_ro +
@@ -52,9 +88,5 @@ static inline unsigned int rw_pins(const struct gnt_active *a)
 {
     return (unsigned int)a->host_rw + a->dev_rw + a->copy_rw;
 }
-
-/* Checks that entry ref of gd grants `who` access (writable if rw), sets GTF_reading
- * (and GTF_writing) and reports the frame the pins use. The caller counts its pin
- * once its refs are taken, and calls pin_sync whatever happens. */
 
 #endif

@@ -77,7 +77,11 @@ struct pt_hold;
 #include <xlite/grant_table.h>
 
 #define GNT_MAX_FRAMES          32      /* per domain: 16384 entries */
-#define GNT_ENTRIES_PER_FRAME   512
+#define GNT_ENTRIES_PER_FRAME   512     /* v1: 8-byte entries */
+#define GNT_V2_ENTRIES_PER_FRAME 256    /* v2: 16-byte entries */
+#define GNT_STATUS_PER_FRAME    2048    /* v2: 2-byte status words */
+#define GNT_MAX_STATUS_FRAMES   (GNT_MAX_FRAMES * GNT_V2_ENTRIES_PER_FRAME / GNT_STATUS_PER_FRAME)
+#define GNT_RESERVED_ENTRIES    8       /* kept across a version change (console, store) */
 #define GNT_MAX_ENTRIES         (GNT_MAX_FRAMES * GNT_ENTRIES_PER_FRAME)
 #define GNT_ACTIVE_PER_PAGE     256     /* 16-byte active entries */
 #define GNT_MAPTRACK_PER_PAGE   128     /* 32-byte maptrack entries */
@@ -115,8 +119,11 @@ struct gnt_map {
 
 struct grant_domain {
     uint16_t id;
+    uint8_t version;                /* 1 (also when 0: never set) or 2 */
     uint32_t nr_frames;
     mfn_t frames[GNT_MAX_FRAMES];
+    uint32_t nr_status;             /* v2 status frames (kept once allocated) */
+    mfn_t status[GNT_MAX_STATUS_FRAMES];
     struct gnt_active *active[GNT_MAX_FRAMES * GNT_ENTRIES_PER_FRAME / GNT_ACTIVE_PER_PAGE];
     struct gnt_map *maptrack[GNT_MAPTRACK_PAGES];
     uint32_t maptrack_pages;
@@ -176,6 +183,20 @@ unsigned int gnt_domain_destroy(struct gnt_core *c, uint16_t id);
  * many, out of memory: frames added before stay). */
 int16_t gnt_setup_table(struct gnt_core *c, uint16_t id, uint32_t nr, mfn_t *frames_out);
 
+/* Grant table version 2 (16-byte entries: header, then a 64-bit frame; GTF_reading and
+ * GTF_writing in separate status frames of 2-byte words, which the domain owns, may
+ * map and gets with gnt_status_frames). gnt_set_version refuses (-XEN_EINVAL) a version
+ * other than 1 or 2, (-XEN_EBUSY) a change while an entry other than the first
+ * GNT_RESERVED_ENTRIES is in use, (-XEN_ENOMEM) missing memory for status frames; the
+ * reserved entries are converted (a console or store grant may stay mapped), the rest
+ * cleared. Status frames stay allocated until the domain dies. Sub-page and
+ * transitive v2 grants are refused like any entry that grants nothing. */
+int gnt_set_version(struct gnt_core *c, uint16_t id, unsigned int version);
+unsigned int gnt_version(struct gnt_core *c, uint16_t id);
+/* v2 only (else general_error): the first nr status frames (general_error past
+ * them). */
+int16_t gnt_status_frames(struct gnt_core *c, uint16_t id, uint32_t nr, mfn_t *frames_out);
+
 /* The ops for the mapping domain `self`, whose current kernel L4 is l4 (for host
  * addresses that are linear addresses). Each sets op->status (and handle,
  * dev_bus_addr on a successful map); see the top of this file. Return true if the
@@ -187,9 +208,9 @@ bool gnt_unmap_and_replace(struct gnt_core *c, uint16_t self, mfn_t l4,
                            struct gnttab_unmap_and_replace *op);
 void gnt_copy(struct gnt_core *c, uint16_t self, struct gnttab_copy *op);
 
-/* The holds the core has taken, for pt_check: every table frame (WRITABLE) and
- * every device half (WRITABLE, or NONE if read-only). Fills at most max, returns how
- * many there are. */
+/* The holds the core has taken, for pt_check: every table and status frame (WRITABLE),
+ * every orphan map's frame (NONE) and every device half (WRITABLE, or NONE if
+ * read-only). Fills at most max, returns how many there are. */
 size_t gnt_holds(struct gnt_core *c, struct pt_hold *out, size_t max);
 
 /* Recomputes every pin from the maptracks and checks the invariants above; scratch
