@@ -32,3 +32,4 @@ $(TOOLS_UNIT_BIN): $(TOOLS_CORE) $(TOOLS_TEST_SRCS) $(wildcard tests/tools/*.h) 
 
 .PHONY: tools-unit
 tools-unit: $(TOOLS_UNIT_BIN)
+include $(TOOLS_DIR)/dom0.mk

@@ -62,10 +62,20 @@ $(GK_OUT)/bin/%: $(GK_OUT)/uobj/user/%.o $(GK_LIBC_OBJS)
 GK_DOM0_PROGS := init sh ls cat echo ps kill free uptime dmesg sleep poweroff reboot help kbench \
 	$(filter t_%,$(GK_PROGS))
 GK_DOMU_PROGS := init hello
-$(BUILD)/dom0-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOM0_PROGS)) $(GK)/kernel.mk
-	@rm -rf $(BUILD)/ramdisk-root && mkdir -p $(BUILD)/ramdisk-root/bin $(BUILD)/ramdisk-root/etc
-	cp $(filter $(GK_OUT)/bin/%,$^) $(BUILD)/ramdisk-root/bin/
+# The toolstack (dom0-tools/dom0.mk builds it): its programs in /bin, its daemons started
+# by /etc/rc, example configs in /etc/xlite and the guest images they name in /boot.
+GK_DOM0_TOOLS := $(BUILD)/dom0-tools/bin/xlite $(BUILD)/dom0-tools/bin/xlconsoled \
+	$(BUILD)/dom0-tools/bin/xlstored
+GK_DOM0_ETC := dom0-tools/etc/rc dom0-tools/etc/hello.cfg
+$(BUILD)/dom0-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOM0_PROGS)) $(GK)/kernel.mk \
+		$(GK_DOM0_TOOLS) $(GK_DOM0_ETC) $(GK_OUT)/domu.elf
+	@rm -rf $(BUILD)/ramdisk-root && mkdir -p $(BUILD)/ramdisk-root/bin \
+		$(BUILD)/ramdisk-root/etc/xlite $(BUILD)/ramdisk-root/boot
+	cp $(filter $(GK_OUT)/bin/%,$^) $(GK_DOM0_TOOLS) $(BUILD)/ramdisk-root/bin/
 	echo "xlite dom0 ramdisk" > $(BUILD)/ramdisk-root/etc/motd
+	cp dom0-tools/etc/rc $(BUILD)/ramdisk-root/etc/rc
+	cp dom0-tools/etc/hello.cfg $(BUILD)/ramdisk-root/etc/xlite/
+	strip -g -o $(BUILD)/ramdisk-root/boot/hello $(GK_OUT)/domu.elf
 	cd $(BUILD)/ramdisk-root && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(abspath $@)
 $(BUILD)/domu-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOMU_PROGS)) $(GK)/kernel.mk
 	@rm -rf $(BUILD)/domu-ramdisk-root && mkdir -p $(BUILD)/domu-ramdisk-root/bin

@@ -141,7 +141,8 @@ static void input_char(char c)
             eof_pending = true;
         break;
     default:
-        if ((unsigned char)c >= 0x20 && line_len < LINE_MAX - 2)
+        /* Ctrl-] is kept: `xlite console` detaches on it. */
+        if (((unsigned char)c >= 0x20 || c == 0x1d) && line_len < LINE_MAX - 2)
             line[line_len++] = c;
         break;
     }

@@ -45,7 +45,7 @@ static int slot_of(struct evdev *e, uint32_t port)
 }
 
 /* Refuses a full table (-XE_NOSPC) and what the hypervisor refuses. */
-static long bind(struct evdev *e, uint64_t uarg, bool unbound)
+static long bind(struct evdev *e, uint64_t uarg, unsigned long how)
 {
     struct xl_evtchn_bind b;
     int s = slot_of(e, 0);
@@ -54,13 +54,16 @@ static long bind(struct evdev *e, uint64_t uarg, bool unbound)
         return -XE_FAULT;
     if (s < 0)
         return -XE_NOSPC;
-    int port = unbound ? evtchn_alloc_unbound(b.remote_dom) :
-                         evtchn_bind_interdomain(b.remote_dom, b.remote_port);
+    int port = how == XL_EVTCHN_BIND_UNBOUND ? evtchn_alloc_unbound(b.remote_dom) :
+               how == XL_EVTCHN_BIND_VIRQ ? evtchn_bind_virq(b.remote_port, deliver, e) :
+               evtchn_bind_interdomain(b.remote_dom, b.remote_port);
     if (port < 0)
         return port;
     e->ports[s] = (uint32_t)port;
-    evtchn_set_handler((unsigned int)port, deliver, e);
-    evtchn_unmask((unsigned int)port);
+    if (how != XL_EVTCHN_BIND_VIRQ) {
+        evtchn_set_handler((unsigned int)port, deliver, e);
+        evtchn_unmask((unsigned int)port);
+    }
     b.port = (uint32_t)port;
     return copy_to_user(uarg, &b, sizeof(b)) ? -XE_FAULT : 0;
 }
@@ -72,9 +75,9 @@ static long ev_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 
     switch (cmd) {
     case XL_EVTCHN_BIND_INTERDOMAIN:
-        return bind(e, arg, false);
     case XL_EVTCHN_BIND_UNBOUND:
-        return bind(e, arg, true);
+    case XL_EVTCHN_BIND_VIRQ:
+        return bind(e, arg, cmd);
     case XL_EVTCHN_NOTIFY:
         if (!arg || slot_of(e, (uint32_t)arg) < 0)
             return -XE_INVAL;          /* only ports bound through this file */

@@ -2,6 +2,7 @@
  * the device, in its device window, or share a fresh page with another domain; every
  * mapping goes away on unmap or close, every shared page is revoked on close. */
 #include "devices.h"
+#include "privcmd.h"
 #include "proc.h"
 #include "uapi/xlite_dev.h"
 
@@ -38,14 +39,14 @@ static long g_map(struct gdev *g, uint64_t uarg)
     for (int i = 0; i < MAXMAPS && s < 0; i++)
         if (!g->maps[i].va)
             s = i;
-    uint64_t va = XU_MAP_BASE + p->as.map_next * PAGE_SIZE;
-    if (s < 0 || va >= XU_MAP_TOP)
+    uint64_t va = privcmd_window_find(&p->as, 1);
+    if (s < 0 || !va)
         return -XE_NOSPC;
     uint32_t handle;
     int rc = as_map_grant(&p->as, va, m.dom, m.ref, m.readonly != 0, &handle);
     if (rc)
         return rc;
-    p->as.map_next++;
+    p->as.map_next = (va - XU_MAP_BASE) / PAGE_SIZE + 1;
     g->maps[s].va = va;
     g->maps[s].handle = handle;
     m.va = va;
@@ -66,8 +67,8 @@ static long g_alloc(struct gdev *g, uint64_t uarg)
     for (int i = 0; i < MAXMAPS && s < 0; i++)
         if (!g->shared[i].pfn)
             s = i;
-    uint64_t va = XU_MAP_BASE + p->as.map_next * PAGE_SIZE;
-    if (s < 0 || va >= XU_MAP_TOP)
+    uint64_t va = privcmd_window_find(&p->as, 1);
+    if (s < 0 || !va)
         return -XE_NOSPC;
     uint64_t pfn = page_alloc();
     if (!pfn)
@@ -77,7 +78,7 @@ static long g_alloc(struct gdev *g, uint64_t uarg)
         page_free(pfn);
         return rc;
     }
-    p->as.map_next++;
+    p->as.map_next = (va - XU_MAP_BASE) / PAGE_SIZE + 1;
     int ref = gnttab_grant(a.dom, pfn, a.readonly != 0);
     if (ref < 0) {
         as_unmap(&p->as, va);

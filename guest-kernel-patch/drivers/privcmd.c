@@ -1,84 +1,61 @@
-/* /dev/xlite/privcmd (dom0): hypercalls made for a process, from a short list whose
- * pointer arguments the kernel copies in and out itself (the hypervisor sees the
- * kernel's page tables, not the process's), and foreign mappings of another domain's
- * frames into the process's device window. */
-#include <xlite/domctl.h>
-#include <xlite/event_channel.h>
-#include <xlite/sched.h>
-
+/* /dev/xlite/privcmd (dom0): hypercalls made for a process (privcmd_hcall.c), and
+ * foreign mappings of another domain's frames into the process's device window, read-only
+ * or read-write, undone by XL_PRIVCMD_UNMAP or when the process goes. Window pages are
+ * reused once unmapped, so a long-running daemon can map and unmap forever. */
 #include "devices.h"
+#include "privcmd.h"
 #include "proc.h"
 #include "uapi/xlite_dev.h"
 
-#define HC_CONSOLE_IO 18
-#define HC_SCHED_OP 29
-#define HC_EVTCHN_OP 32
-#define HC_DOMCTL 36
+#define WINDOW_PAGES ((XU_MAP_TOP - XU_MAP_BASE) / PAGE_SIZE)
 
-/* Which argument points at memory and how many bytes: -1 if the call is refused. */
-static long buffer_of(const uint64_t a[5], uint64_t op, int *idx)
+/* One open privcmd: which window pages it mapped, so unmap touches only those (not a
+ * gntdev mapping or page) and close undoes what is left. */
+struct pcdev {
+    struct proc *owner;
+    uint64_t *mine;                 /* WINDOW_PAGES bits: one page */
+};
+
+static bool is_mine(const struct pcdev *d, uint64_t i)
 {
-    switch (op) {
-    case HC_DOMCTL:
-        *idx = 0;
-        return sizeof(struct xlite_domctl);
-    case HC_SCHED_OP:
-        *idx = 1;
-        return a[0] == SCHEDOP_remote_shutdown ? (long)sizeof(struct sched_remote_shutdown)
-                                               : -1;
-    case HC_CONSOLE_IO:
-        *idx = 2;
-        return (a[0] == CONSOLEIO_write || a[0] == CONSOLEIO_read) && a[1] <= PAGE_SIZE ?
-               (long)a[1] : -1;
-    case HC_EVTCHN_OP:
-        *idx = 1;
-        switch (a[0]) {
-        case EVTCHNOP_alloc_unbound: return sizeof(struct evtchn_alloc_unbound);
-        case EVTCHNOP_bind_interdomain: return sizeof(struct evtchn_bind_interdomain);
-        case EVTCHNOP_close: return sizeof(struct evtchn_close);
-        case EVTCHNOP_send: return sizeof(struct evtchn_send);
-        case EVTCHNOP_status: return sizeof(struct evtchn_status);
-        case EVTCHNOP_unmask: return sizeof(struct evtchn_unmask);
-        default: return -1;
+    return d->mine[i / 64] >> (i % 64) & 1;
+}
+
+static void set_mine(struct pcdev *d, uint64_t i, bool on)
+{
+    if (on)
+        d->mine[i / 64] |= 1ull << (i % 64);
+    else
+        d->mine[i / 64] &= ~(1ull << (i % 64));
+}
+
+static bool page_free_at(const struct aspace *as, uint64_t i)
+{
+    return as_prot(as, XU_MAP_BASE + i * PAGE_SIZE) < 0;
+}
+
+/* First fit from the hint (map_next), then from the window's start. */
+uint64_t privcmd_window_find(const struct aspace *as, uint64_t count)
+{
+    if (!count || count > WINDOW_PAGES)
+        return 0;
+    for (int pass = 0; pass < 2; pass++) {
+        uint64_t i = pass ? 0 : MIN(as->map_next, WINDOW_PAGES);
+        while (i + count <= WINDOW_PAGES) {
+            uint64_t k = 0;
+            while (k < count && page_free_at(as, i + k))
+                k++;
+            if (k == count)
+                return XU_MAP_BASE + i * PAGE_SIZE;
+            i += k + 1;
         }
-    default:
-        return -1;
     }
+    return 0;
 }
 
-/* Refuses calls outside the list (-XE_PERM) and unreadable/unwritable buffers. */
-static long do_hypercall(uint64_t uarg)
-{
-    struct xl_privcmd_hypercall h;
-    int idx = 0;
-
-    if (copy_from_user(&h, uarg, sizeof(h)))
-        return -XE_FAULT;
-    long size = buffer_of(h.arg, h.op, &idx);
-    if (size < 0)
-        return -XE_PERM;
-    char *k = kmalloc(size ? (size_t)size : 1);
-    if (!k)
-        return -XE_NOMEM;
-    uint64_t a[5];
-    memcpy(a, h.arg, sizeof(a));
-    uint64_t ubuf = a[idx];
-    long rc = 0;
-    if (size && copy_from_user(k, ubuf, (size_t)size))
-        rc = -XE_FAULT;
-    if (!rc) {
-        a[idx] = (uint64_t)k;
-        h.ret = arch_hypercall(h.op, a);
-        if ((size && copy_to_user(ubuf, k, (size_t)size)) ||
-            copy_to_user(uarg + offsetof(struct xl_privcmd_hypercall, ret), &h.ret, 8))
-            rc = -XE_FAULT;
-    }
-    kfree(k);
-    return rc;
-}
-
-/* Refuses 0 or more than 64 frames (-XE_INVAL) and a full device window (-XE_NOMEM). */
-static long do_map_foreign(uint64_t uarg)
+/* Refuses 0 or more than 64 frames or unknown flags (-XE_INVAL), a full device window
+ * (-XE_NOMEM), and frames the hypervisor will not map (all undone then). */
+static long do_map_foreign(struct pcdev *d, uint64_t uarg)
 {
     struct xl_privcmd_map_foreign m;
     struct proc *p = cur_proc();
@@ -86,37 +63,113 @@ static long do_map_foreign(uint64_t uarg)
 
     if (copy_from_user(&m, uarg, sizeof(m)))
         return -XE_FAULT;
-    if (!m.count || m.count > 64)
+    if (!m.count || m.count > 64 || (m.flags & ~XL_MAP_READONLY))
         return -XE_INVAL;
     if (copy_from_user(mfns, m.mfns, m.count * sizeof(uint64_t)))
         return -XE_FAULT;
-    uint64_t va = XU_MAP_BASE + p->as.map_next * PAGE_SIZE;
-    if (va + m.count * PAGE_SIZE > XU_MAP_TOP)
+    uint64_t va = privcmd_window_find(&p->as, m.count);
+    if (!va)
         return -XE_NOMEM;
     for (uint32_t i = 0; i < m.count; i++) {
-        int rc = as_map_foreign(&p->as, va + i * PAGE_SIZE, mfns[i], m.dom);
-        if (rc)
+        int rc = as_map_foreign(&p->as, va + i * PAGE_SIZE, mfns[i], m.dom,
+                                !(m.flags & XL_MAP_READONLY));
+        if (rc) {
+            while (i--)
+                as_unmap(&p->as, va + i * PAGE_SIZE);
             return rc;
+        }
     }
-    p->as.map_next += m.count;
+    uint64_t first = (va - XU_MAP_BASE) / PAGE_SIZE;
+    p->as.map_next = first + m.count;
     m.va = va;
-    return copy_to_user(uarg, &m, sizeof(m)) ? -XE_FAULT : 0;
+    if (copy_to_user(uarg, &m, sizeof(m))) {
+        for (uint32_t i = 0; i < m.count; i++)
+            as_unmap(&p->as, va + i * PAGE_SIZE);
+        return -XE_FAULT;
+    }
+    for (uint32_t i = 0; i < m.count; i++)
+        set_mine(d, first + i, true);
+    return 0;
 }
 
+/* Refuses a range outside the window, unaligned, or with a page not mapped through this
+ * file (-XE_INVAL). */
+static long do_unmap(struct pcdev *d, uint64_t uarg)
+{
+    struct xl_privcmd_unmap u;
+    struct proc *p = cur_proc();
+
+    if (copy_from_user(&u, uarg, sizeof(u)))
+        return -XE_FAULT;
+    if (u.va < XU_MAP_BASE || u.va >= XU_MAP_TOP || (u.va & (PAGE_SIZE - 1)) || !u.count ||
+        u.count > (XU_MAP_TOP - u.va) / PAGE_SIZE)
+        return -XE_INVAL;
+    uint64_t first = (u.va - XU_MAP_BASE) / PAGE_SIZE;
+    for (uint64_t i = 0; i < u.count; i++)
+        if (!is_mine(d, first + i) || as_prot(&p->as, u.va + i * PAGE_SIZE) < 0)
+            return -XE_INVAL;
+    for (uint64_t i = 0; i < u.count; i++) {
+        if (as_unmap(&p->as, u.va + i * PAGE_SIZE))
+            return -XE_INVAL;
+        set_mine(d, first + i, false);
+    }
+    if (first < p->as.map_next)
+        p->as.map_next = first;
+    return 0;
+}
+
+static int privcmd_open(struct file *f)
+{
+    struct pcdev *d = kzalloc(sizeof(*d));
+    uint64_t *bits = kzalloc(WINDOW_PAGES / 8);
+
+    if (!d || !bits) {
+        kfree(d);
+        kfree(bits);
+        return -XE_NOMEM;
+    }
+    d->mine = bits;
+    d->owner = cur_proc();
+    f->priv = d;
+    return 0;
+}
+
+/* Mappings are the opener's: another process (an inherited descriptor) may only make
+ * hypercalls through it (-XE_PERM otherwise). */
 static long privcmd_ioctl(struct file *f, unsigned long cmd, uint64_t arg)
 {
-    (void)f;
+    struct pcdev *d = f->priv;
+
+    if (cmd == XL_PRIVCMD_HYPERCALL)
+        return privcmd_hypercall(arg);
+    if (cur_proc() != d->owner)
+        return -XE_PERM;
     switch (cmd) {
-    case XL_PRIVCMD_HYPERCALL:
-        return do_hypercall(arg);
     case XL_PRIVCMD_MAP_FOREIGN:
-        return do_map_foreign(arg);
+        return do_map_foreign(d, arg);
+    case XL_PRIVCMD_UNMAP:
+        return do_unmap(d, arg);
     default:
         return -XE_INVAL;
     }
 }
 
-static const struct devops privcmd_ops = { .ioctl = privcmd_ioctl };
+/* What the opener still maps goes; if the opener has exited, its space went with it. */
+static void privcmd_close(struct file *f)
+{
+    struct pcdev *d = f->priv;
+
+    if (cur_proc() == d->owner)
+        for (uint64_t i = 0; i < WINDOW_PAGES; i++)
+            if (is_mine(d, i))
+                as_unmap(&d->owner->as, XU_MAP_BASE + i * PAGE_SIZE);
+    kfree(d->mine);
+    kfree(d);
+}
+
+static const struct devops privcmd_ops = {
+    .open = privcmd_open, .ioctl = privcmd_ioctl, .close = privcmd_close,
+};
 
 void privdev_init(void)
 {

@@ -112,9 +112,10 @@ int as_prot(const struct aspace *as, uint64_t va);
 #define AS_X 2
 int as_activate(struct aspace *as);     /* tables read-only, L4 pinned */
 void as_destroy(struct aspace *as);     /* unpin, free every frame */
-/* Map a frame of another domain (privileged) at va in the device window, read-write.
- * 0 or the hypervisor's refusal as -XE_INVAL/-XE_PERM. */
-int as_map_foreign(struct aspace *as, uint64_t va, uint64_t mfn, uint16_t dom);
+/* Map a frame of another domain (privileged) at va in the device window, read-write
+ * or read-only. 0 or the hypervisor's refusal as -XE_INVAL/-XE_PERM. */
+int as_map_foreign(struct aspace *as, uint64_t va, uint64_t mfn, uint16_t dom,
+                   bool writable);
 /* Map/unmap a grant of domain dom at va (device window): handle OUT; -XE_INVAL etc. */
 int as_map_grant(struct aspace *as, uint64_t va, uint16_t dom, uint32_t ref, bool ro,
                  uint32_t *handle);

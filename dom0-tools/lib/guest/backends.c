@@ -1,7 +1,6 @@
 /* What the console and store backends need from a new domain (ABI notes §1.10): an
  * unbound port each, bound later by the backend, and grant entries 0 (console) and 1
  * (store) letting the backend map the two ring pages, as guests expect them reserved. */
-#include <stdatomic.h>
 #include <string.h>
 
 #include "builder.h"
@@ -39,7 +38,7 @@ static int seed_grants(struct builder *b)
     g[GREF_CONSOLE].frame = (uint32_t)b->out.console_mfn;
     g[GREF_STORE].domid = b->a->backend;
     g[GREF_STORE].frame = (uint32_t)b->out.store_mfn;
-    atomic_thread_fence(memory_order_release);
+    __atomic_thread_fence(__ATOMIC_RELEASE);   /* newlib's stdatomic.h does not build */
     g[GREF_CONSOLE].flags = GTF_permit_access;
     g[GREF_STORE].flags = GTF_permit_access;
     int urc = c->ops->unmap(c->ctx, g);

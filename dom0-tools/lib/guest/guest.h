@@ -5,6 +5,7 @@
 #ifndef XLITE_TOOLS_GUEST_H
 #define XLITE_TOOLS_GUEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,8 @@ struct guest_build_args {
     uint32_t max_vcpus;             /* 1..8; vCPU 0 starts */
     domid_t domid;                  /* 0: the lowest free id */
     domid_t backend;                /* console and store backend domain (0: dom0) */
+    bool no_store;                  /* no store daemon: start_info.store_evtchn is 0, so
+                                     * the guest runs without a store (port still made) */
 };
 
 /* What was built, for the caller (and tests). */

@@ -24,7 +24,7 @@ void si_fill(const struct builder *b, struct start_info *si)
     si->shared_info = b->shared_info_mfn << 12;
     si->flags = 0;                                /* an unprivileged domU */
     si->store_mfn = b->p2m[l->store_pfn];
-    si->store_evtchn = b->out.store_port;
+    si->store_evtchn = b->a->no_store ? 0 : b->out.store_port;
     si->console.domU.mfn = b->p2m[l->console_pfn];
     si->console.domU.evtchn = b->out.console_port;
     si->pt_base = pfn_va(b, l->pt_pfn);

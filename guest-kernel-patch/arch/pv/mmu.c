@@ -190,7 +190,8 @@ static bool in_window(uint64_t va)
 }
 
 /* Refuses va outside the device window or an unpinned space (-XE_INVAL). */
-int as_map_foreign(struct aspace *as, uint64_t va, uint64_t mfn, uint16_t dom)
+int as_map_foreign(struct aspace *as, uint64_t va, uint64_t mfn, uint16_t dom,
+                   bool writable)
 {
     mmu_update_t u;
 
@@ -200,7 +201,8 @@ int as_map_foreign(struct aspace *as, uint64_t va, uint64_t mfn, uint16_t dom)
     if (rc)
         return rc;
     u = (mmu_update_t){ entry_maddr(as->l1[L2_INDEX(va)], L1_INDEX(va)),
-                        (mfn << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_U | PTE_A | PTE_D };
+                        (mfn << PAGE_SHIFT) | PTE_P | (writable ? PTE_RW : 0) | PTE_U |
+                        PTE_A | PTE_D };
     long r = HYPERVISOR_mmu_update(&u, 1, NULL, dom);
     return r == 0 ? 0 : r == -XEN_EPERM || r == -XEN_ESRCH ? -XE_PERM : -XE_INVAL;
 }
