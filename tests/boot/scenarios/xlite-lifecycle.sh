@@ -19,7 +19,7 @@ out 'hello +1 +3[23] +1 +--p--- +0\.0$'
 send "xlite unpause hello"
 send "xlite pause hello"
 send "xlite list hello"
-out 'hello +1 +3[23] +1 +--p--- '
+out 'hello +1 +3[23] +1 +-[b-]p--- '
 send "xlite unpause hello"
 send "xlite shutdown -w hello"
 out 'xlconsoled: hello \(d1\): shut down \(poweroff\): destroy$'
