@@ -23,6 +23,8 @@
  *                 unpin  (MMUEXT_NEW_BASEPTR/UNPIN steps on an unpinned L4 copy),
  *                 descr  (update_descriptor at anything but a scratch frame),
  *                 badsel (iret frames only with the flat selectors a guest may use),
+ *                 iret   (iret frames always return to the fuzzer: no self-crash from a
+ *                         bad RIP, RSP or selector, so long campaigns reboot less),
  *                 pdone  (the batch check does not check the done count).
  *
  * Every iteration draws its own PRNG state from (seed, iteration), so iteration I of
@@ -96,6 +98,7 @@ static uint64_t max_mfn, live_va_lo, live_va_hi, unmapped_va;
 static uint64_t seed, iter, self_id = 2, victim_id = 1, trace;
 static uint64_t trace_from, trace_level;
 static bool avoid_timer, avoid_hvcs, avoid_unpin, avoid_descr, avoid_badsel, avoid_pdone;
+static bool avoid_iret;          /* iret frames always come back: no self-inflicted crash */
 
 enum { FS_MAPPED, FS_UNMAPPED, FS_PINNED };
 
@@ -961,15 +964,15 @@ static void gen_iret_frame(void)
                                          0xFFFF82D040000000ull, 0xFFFFFFFFFFFFF000ull,
                                          0xFFFF800000000000ull };
     /* A random RIP only where execution faults at once (never into our own memory). */
-    iret_frame[1] = chance(85) ? (uint64_t)(uintptr_t)fz_pad
+    iret_frame[1] = avoid_iret || chance(85) ? (uint64_t)(uintptr_t)fz_pad
                   : chance(50) ? bad_rips[below(ARRAY_SIZE(bad_rips))]
                                : unmapped_va + below(64) * 4096 + below(4096);
     /* Mostly selectors a guest may use (bad ones get the domain crashed). */
-    bool good_sel = avoid_badsel || below(1000) >= 15;
+    bool good_sel = avoid_badsel || avoid_iret || below(1000) >= 15;
     /* CS RPL 3 returns to user mode, RPL 0 stays in kernel mode. */
     iret_frame[2] = good_sel ? (user ? FLAT_USER_CS : (FLAT_KERNEL_CS & ~3u)) : a_selector(true);
     iret_frame[3] = chance(50) ? 0x202 : chance(50) ? 0x2 : rnd();
-    iret_frame[4] = chance(85) ? fz_pad_rsp : va_target(pool());
+    iret_frame[4] = avoid_iret || chance(85) ? fz_pad_rsp : va_target(pool());
     iret_frame[5] = good_sel ? (user ? FLAT_USER_SS : FLAT_KERNEL_SS) : a_selector(false);
     if (good_sel && user)
         iret_frame[3] |= 0x200;                  /* IF: upcalls can end a user-mode loop */
@@ -1641,6 +1644,7 @@ static void parse_avoid(void)
             if (!strncmp(p, "descr", 5)) avoid_descr = true;
             if (!strncmp(p, "badsel", 6)) avoid_badsel = true;
             if (!strncmp(p, "pdone", 5)) avoid_pdone = true;
+            if (!strncmp(p, "iret", 4)) avoid_iret = true;
             while (*p && *p != ',' && *p != ' ')
                 p++;
             if (*p == ',')
