@@ -6,6 +6,7 @@
 #include <hv/domain.h>
 #include <asm/guest_access.h>
 #include <hv/hypercall.h>
+#include <hv/sched.h>
 #include <asm/current.h>
 #include <xlite/errno.h>
 #include <xlite/xen.h>
@@ -15,7 +16,11 @@
  * the batch (XSA-213): it has switched the vCPU's mode and stack, so neither its result
  * nor any later entry is touched, and the multicall returns the iret's value (the
  * restored RAX). If an entry shut the domain down, nothing more is done. nr is 32-bit
- * in Xen: its upper half is ignored. Returns 0 once all entries have run. */
+ * in Xen: its upper half is ignored. Returns 0 once all entries have run.
+ * An entry that gives up the CPU (SCHEDOP_block, yield, poll, VCPUOP_down) or a timer
+ * that is due ends the round after it: the rest is a continuation the guest re-issues
+ * when it runs again, so later entries run after the sleep, as in Xen, not before it
+ * (a [block, stop_singleshot_timer] batch would otherwise cancel its own wake-up). */
 long do_multicall(uint64_t list, uint64_t nr)
 {
     struct vcpu *v = current_vcpu();
@@ -25,6 +30,11 @@ long do_multicall(uint64_t list, uint64_t nr)
     for (uint32_t i = 0; i < count; i++) {
         uint64_t at = list + (uint64_t)i * sizeof(struct multicall_entry);
         struct multicall_entry e;
+
+        /* Entry 0 always runs: every round makes progress. */
+        if (i && (!vcpu_runnable(v) || sched_need_resched() || hypercall_preempt_check()))
+            return hypercall_create_continuation(__HYPERVISOR_multicall, at, count - i, 0, 0,
+                                                 0);
 
         if (copy_from_guest(&e, at, sizeof(e)))
             return -XEN_EFAULT;

@@ -865,8 +865,8 @@ static void gen_vcpu_op(uint64_t a[6])
             a[0] = VCPUOP_is_up;                 /* it would run garbage */
         break;
     case VCPUOP_register_vcpu_info: {
-        /* Never a frame of ours: the runtime reads vcpu_info through shared_info, and
-         * events delivered through a vcpu_info it cannot see would never be cleared. */
+        /* vCPUs 0 and 1 were registered where they are at start (test_main): this
+         * exercises the refusals only. A random frame may still be ours. */
         struct vcpu_register_vcpu_info *r = sbuf(sizeof(*r));
         r->mfn = random_mfn();
         if (is_own_spare(r->mfn))
@@ -1717,6 +1717,19 @@ void test_main(void)
     long rc = HYPERVISOR_update_va_mapping((unsigned long)ro_page,
                                            (virt_to_mfn(ro_page) << 12) | PTE_P | PTE_A,
                                            UVMF_INVLPG);
+    /* Each vCPU's vcpu_info is registered where it already is, in shared_info, so a
+     * fuzzed VCPUOP_register_vcpu_info meets "already registered". A random frame that
+     * is ours after all (populate_physmap frames not harvested) would otherwise move
+     * it where the runtime never looks: events it cannot clear, an upcall storm. */
+    for (unsigned int v = 0; v < 2; v++) {
+        struct vcpu_register_vcpu_info vr = {
+            .mfn = start_info->shared_info >> 12,
+            .offset = (uint32_t)(v * sizeof(struct vcpu_info)) };
+        long vrc = HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, v, &vr);
+        if (vrc && !(v && vrc == -XEN_ENOENT))
+            rt_panic("cannot register vCPU %u's vcpu_info in place: %ld", v, vrc);
+    }
+
     const char *what = "";
     long urc = rt_user_init(&what);
     restore(R_CALLBACKS | R_TIMER);

@@ -6,11 +6,17 @@
  * -EINVAL; zero entries is a no-op returning 0; an unreadable list is -EFAULT; an
  * iret entry is performed and ends the batch: the multicall returns the iret's
  * restored RAX (0xDEAD) at the iret frame's RIP/RSP and the entries after it are
- * not run (XSA-213).
+ * not run (XSA-213). An entry that sleeps ends the round: in [SCHEDOP_block (a
+ * singleshot timer 2 ms ahead), VCPUOP_get_runstate_info] the second entry runs
+ * after the sleep, so the runstate it reads has at least 1 ms more blocked time.
  * Without it: Mini-OS's unmap paths and XTF xsa-213/xsa-286 fail; a multicall that
- * kept going after iret would run hypercalls on a half-switched context.
+ * kept going after iret would run hypercalls on a half-switched context; entries
+ * after a block ran before the vCPU slept (a [block, stop_singleshot_timer] batch
+ * cancelled its own wake-up and the vCPU slept for ever: found by the fuzzer).
  */
 #include "rt.h"
+#include "pvtime.h"
+#include <xlite/vcpu.h>
 #include <xlite/version.h>
 
 static const char text[] = "multicall-console-entry\n";
@@ -119,9 +125,34 @@ static void t_iret(void)
     t_end();
 }
 
+static void t_block(void)
+{
+    struct vcpu_runstate_info before, after;
+    struct vcpu_set_singleshot_timer st;
+    multicall_entry_t m[2];
+
+    t_begin("block_entry_ends_round");
+    t_eq("event callbacks", rt_register_event_callbacks(), 0);    /* block unmasks events */
+    t_eq("runstate before", HYPERVISOR_vcpu_op(VCPUOP_get_runstate_info, 0, &before), 0);
+    entry(&m[0], __HYPERVISOR_sched_op, SCHEDOP_block, 0, 0);
+    entry(&m[1], __HYPERVISOR_vcpu_op, VCPUOP_get_runstate_info, 0, (unsigned long)&after);
+    shared->vcpu_info[0].evtchn_upcall_pending = 0;   /* else the block returns at once */
+    st.timeout_abs_ns = pvclock_now() + 2000000;
+    st.flags = 0;
+    t_eq("singleshot timer", HYPERVISOR_vcpu_op(VCPUOP_set_singleshot_timer, 0, &st), 0);
+    t_eq("multicall rc", HYPERVISOR_multicall(m, 2), 0);
+    t_eq("result[0] (block)", m[0].result, 0);
+    t_eq("result[1] (get_runstate_info)", m[1].result, 0);
+    uint64_t slept = after.time[RUNSTATE_blocked] - before.time[RUNSTATE_blocked];
+    t_check(slept >= 1000000, "entry 1 saw %lu ns of blocked time: it ran before the sleep",
+            (unsigned long)slept);
+    t_end();
+}
+
 void test_main(void)
 {
     t_batch();
+    t_block();
     t_failures();
     t_iret();
 }

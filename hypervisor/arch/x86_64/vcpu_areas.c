@@ -25,7 +25,7 @@ long arch_vcpu_register_info(struct vcpu *v, uint64_t mfn, uint32_t offset)
         return -XEN_EINVAL;
     struct vcpu_info *vi = (struct vcpu_info *)((uint8_t *)maddr_to_virt(mfn << PAGE_SHIFT) +
                                                 offset);
-    memcpy(vi, v->vcpu_info, sizeof(*vi));
+    memmove(vi, v->vcpu_info, sizeof(*vi));      /* it may be where it already is */
     v->vcpu_info_mfn = mfn;
     v->vcpu_info = vi;
     evtchn_vcpu_info_moved(v);
