@@ -173,11 +173,13 @@ boot() {
         [[ $line =~ ^\[[0-9]+:([0-9]+)\] ]] && B_EXACT=${BASH_REMATCH[1]} B_LAST=$(( BASH_REMATCH[1] / PROGRESS * PROGRESS ))
     elif grep -aqE '^d2 \(fuzz\): crashed' <<< "$text"; then
         B_VERDICT=crashed B_WHY=$(grep -aE '^d2 \(fuzz\): crashed' <<< "$text" | head -n 1)
-    elif grep -aqE '^\(fuzz\) FAIL runtime' <<< "$text"; then
-        # The fuzzer's runtime gave up (a trap outside any call): a fuzzer bug, or its
-        # memory changed under it. Not a hypervisor failure by itself; noted.
+    elif grep -aqE '^\(fuzz\) .*FAIL runtime_' <<< "$text"; then
+        # The fuzzer's runtime gave up (a trap outside any call, or an event inside a
+        # trap handler after a fuzzed trap table): a fuzzer bug, or its memory or
+        # callbacks changed under it. Not a hypervisor failure by itself; noted. The
+        # line may begin with random bytes the fuzzer wrote to its console.
         B_VERDICT=crashed
-        B_WHY="crashed: fuzzer runtime: $(grep -aE '^\(fuzz\) FAIL runtime' <<< "$text" | head -n 1 | cut -c 8-)"
+        B_WHY="crashed: fuzzer runtime: $(grep -aoE 'FAIL runtime_.*' <<< "$text" | head -n 1 | cut -c 6-)"
     elif (( status != 1 )); then
         B_VERDICT=boot B_WHY="QEMU exit status $status, expected 1"
     elif ! grep -aq '^(fuzz) fuzz: done' <<< "$text"; then
