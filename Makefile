@@ -146,6 +146,7 @@ include tests/fuzz/fuzz.mk
 BENCH_OUT := $(BUILD)/tests/bench
 include tests/bench/bench.mk
 include dom0-tools/tools.mk
+include tests/linux/linux.mk
 
 # ---------------------------------------------------------------- tests
 .PHONY: all test

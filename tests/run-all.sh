@@ -38,6 +38,7 @@ run_suite layering bash tests/layering/run.sh
 run_suite abi bash tests/abi/run.sh "$OUT/abi"
 run_suite newlib bash tests/newlib/run.sh build/newlib "$OUT/newlib"
 run_suite boot bash tests/boot/run.sh
+run_suite linux bash tests/linux/run.sh          # Debian's own kernel as a domU
 run_suite guests bash tests/guests/run.sh build/tests/guests
 run_suite bench bash tests/bench/smoke.sh build/tests/bench
 run_suite fuzz env SEEDS="1 2 3" ITERS=5000 JOBS=2 REPRO=0 TRACE=0 bash tests/fuzz/run.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run boot scenarios and report: tests/boot/run.sh [SCENARIO...]
-# A SCENARIO is a name (banner) or a path; none means tests/boot/scenarios/*.sh.
+# A SCENARIO is a name (banner) or a path; none means every scenario in
+# BOOT_SCENARIO_DIR (default tests/boot/scenarios).
 # Each runs as its own bash process, BOOT_JOBS (default 2) at a time, and prints
 # its PASS/FAIL line (plus failure details); the last line is the count, and
 # the exit status is non-zero if any failed.
@@ -11,14 +12,15 @@ jobs=${BOOT_JOBS:-2}
 # Backstop beyond the scenarios' own hard timeout, in case one wedges.
 limit=$(( ${BOOT_TIMEOUT:-60} + 30 ))
 
+sdir=${BOOT_SCENARIO_DIR:-$here/scenarios}
 scenarios=()
 if (( $# )); then
     for s in "$@"; do
-        [[ -f $s ]] || s=$here/scenarios/${s%.sh}.sh
+        [[ -f $s ]] || s=$sdir/${s%.sh}.sh
         scenarios+=("$s")
     done
 else
-    scenarios=("$here"/scenarios/*.sh)
+    scenarios=("$sdir"/*.sh)
 fi
 
 passed=0 failed=0
