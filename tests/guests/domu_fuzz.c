@@ -1770,7 +1770,14 @@ void test_main(void)
     }
 
     uint64_t t0 = pvclock_now();
+    /* skip=I, skip2=J (bisecting): leave those iterations out; the others are the same
+     * calls, since each iteration draws its own PRNG state. */
+    uint64_t skip = ~0ull, skip2 = ~0ull;
+    cmdline_value("skip", &skip);
+    cmdline_value("skip2", &skip2);
     for (iter = start; iter < iters; iter++) {
+        if (iter == skip || iter == skip2)
+            continue;
         if (iter == trace_from && trace_level)
             trace = trace_level;
         if (iter != start && iter % progress == 0)
