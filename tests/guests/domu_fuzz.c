@@ -575,7 +575,10 @@ static void gen_mmu_update(uint64_t a[6])
         uint64_t off = chance(80) ? below(512) * 8 : below(4096);
         if (cmd == MMU_MACHPHYS_UPDATE && chance(30))
             mfn = pfn_to_mfn(below(start_info->nr_pages));   /* own M2P entries */
-        r[i].ptr = (mfn << 12) + off + cmd;
+        /* The low 3 bits are the command: an offset that is not a multiple of 8 would
+         * carry into them and turn a MACHPHYS request on one of our own live frames
+         * into a plain write to that frame (it overwrote our code: seed 504). */
+        r[i].ptr = (mfn << 12) + (off & ~7ull) + cmd;
         if (chance(5))
             r[i].ptr = sanitize(pool()) & ~7ull;
         r[i].val = cmd == MMU_MACHPHYS_UPDATE ? small_or_pool(1u << 20) : a_pte();
