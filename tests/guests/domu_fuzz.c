@@ -1031,17 +1031,21 @@ static void gen_multicall(uint64_t a[6], int depth)
      * set_trap_table(NULL), and the next trap of ours unhandled. */
     fill(&m[n], 64);
     mc_entry_filter(&m[n]);
-    /* A timer entry could push the wake-up of a later block/poll far away. */
-    bool timer = false;
+    /* A timer entry could push the wake-up of a later block/poll far away; and each
+     * block sleeps on its own (the rest of the batch runs after the wake-up), while
+     * one wake-up is armed per call: one block or poll per batch. */
+    bool timer = false, slept = false;
     for (unsigned int i = 0; i < n; i++) {
         if (m[i].op == __HYPERVISOR_iret || m[i].op == __HYPERVISOR_set_trap_table)
             risky = true;
         if (m[i].op == __HYPERVISOR_set_timer_op || m[i].op == __HYPERVISOR_vcpu_op)
             timer = true;
-        if (timer && (m[i].op == __HYPERVISOR_sched_op ||
-                      m[i].op == __HYPERVISOR_sched_op_compat) &&
-            ((uint32_t)m[i].args[0] == SCHEDOP_block || (uint32_t)m[i].args[0] == SCHEDOP_poll))
-            m[i].args[0] = SCHEDOP_yield;
+        if ((m[i].op == __HYPERVISOR_sched_op || m[i].op == __HYPERVISOR_sched_op_compat) &&
+            ((uint32_t)m[i].args[0] == SCHEDOP_block || (uint32_t)m[i].args[0] == SCHEDOP_poll)) {
+            if (timer || slept)
+                m[i].args[0] = SCHEDOP_yield;
+            slept = true;
+        }
     }
     a[0] = (uint64_t)(uintptr_t)m;
     a[1] = overrun ? pool() : n;
