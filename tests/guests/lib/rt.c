@@ -148,7 +148,7 @@ NORETURN void rt_shutdown(unsigned int reason)
     struct sched_shutdown s = { .reason = reason };
     long rc = HYPERVISOR_sched_op(SCHEDOP_shutdown, &s);
 
-    printk("FAIL runtime_shutdown: SCHEDOP_shutdown(%u) returned %ld\n", reason, rc);
+    printk("\nFAIL runtime_shutdown: SCHEDOP_shutdown(%u) returned %ld\n", reason, rc);
     /* A bounce frame that cannot be written crashes the domain. */
     __asm__ volatile("mov $0x800000000badc0de, %rsp; pushq $0");
     for (;;)

@@ -151,7 +151,9 @@ void rt_trap_dispatch(struct rt_regs *regs)
     struct rt_frame f;
 
     if (depth++) {
-        printk("FAIL runtime_nested_trap: vector %u while handling a trap\n", vec);
+        /* "\n" first: a partial console line (the fuzzer writes raw bytes) must not
+         * swallow or split the FAIL line the runners look for. */
+        printk("\nFAIL runtime_nested_trap: vector %u while handling a trap\n", vec);
         rt_shutdown(SHUTDOWN_crash);
     }
     if (vec == RT_VEC_FAILSAFE) {
@@ -176,7 +178,7 @@ void rt_trap_dispatch(struct rt_regs *regs)
     }
     rt_trap_count++;
     if (vec == RT_VEC_FAILSAFE) {
-        printk("FAIL runtime_failsafe: failsafe callback entered, rip %#lx cs %#lx\n",
+        printk("\nFAIL runtime_failsafe: failsafe callback entered, rip %#lx cs %#lx\n",
                (unsigned long)*f.rip, (unsigned long)*f.cs);
         rt_shutdown(SHUTDOWN_crash);
     }
@@ -196,7 +198,7 @@ void rt_trap_dispatch(struct rt_regs *regs)
         rt_frame_resume_kernel(&f, (uint64_t)rt_catch_recover, rt_catch_rsp);
         goto out;
     }
-    printk("FAIL runtime_unexpected_trap: vector %u ec %#lx rip %#lx cs %#lx rsp %#lx "
+    printk("\nFAIL runtime_unexpected_trap: vector %u ec %#lx rip %#lx cs %#lx rsp %#lx "
            "cr2 %#lx\n", vec, (unsigned long)(f.ec ? *f.ec : 0), (unsigned long)*f.rip,
            (unsigned long)*f.cs, (unsigned long)*f.rsp, (unsigned long)rt_last_trap.cr2);
     rt_shutdown(SHUTDOWN_crash);
