@@ -28,7 +28,8 @@ struct node {
     struct node *parent;
     struct list children, sibling;
     bool writable;                     /* tmpfs: may create/remove/write here */
-    int opens;                         /* open files naming it: no unlink while > 0 */
+    int opens;                         /* open files naming it */
+    bool unlinked;                     /* no name any more: freed when opens drops to 0 */
     uint64_t size;
     const char *rodata;                /* ramdisk file contents */
     uint64_t *pages;                   /* tmpfs file: PFN per page (one page of them) */

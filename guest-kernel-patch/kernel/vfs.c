@@ -228,10 +228,15 @@ int vfs_unlink(const char *path)
         return -XE_ROFS;
     if (n->type == XST_DIR && !list_empty(&n->children))
         return -XE_NOTEMPTY;
-    if (n->opens)
-        return -XE_BUSY;               /* open files point at it */
-    tmpfs_truncate(n);
+    if (n->opens && n->type == XST_DIR)
+        return -XE_BUSY;               /* open directories point at it */
     list_del(&n->sibling);
+    n->parent = NULL;
+    if (n->opens) {                    /* as in POSIX: the name goes now, the data */
+        n->unlinked = true;            /* with the last close (file_put) */
+        return 0;
+    }
+    tmpfs_truncate(n);
     kfree(n);
     return 0;
 }
@@ -312,7 +317,10 @@ void file_put(struct file *f)
     } else {
         if (f->node->dev && f->node->dev->close)
             f->node->dev->close(f);
-        f->node->opens--;
+        if (--f->node->opens == 0 && f->node->unlinked) {
+            tmpfs_truncate(f->node);
+            kfree(f->node);
+        }
     }
     kfree(f);
 }

@@ -10,6 +10,8 @@ int main(void)
            "  uptime         time since boot      dmesg          kernel log\n"
            "  sleep SECS     wait                 poweroff       stop this domain\n"
            "  reboot         restart the domain   help           this text\n"
+           "  head [-c N|-n N] [FILE]  the first bytes or lines of a file\n"
+           "  xlite help     the toolstack (create, list, console, destroy, ...)\n"
            "Shell: CMD | CMD, > FILE, >> FILE, < FILE, CMD &, $? (last status),\n"
            "  cd [DIR], pwd, exit [N], exec CMD. Ctrl-C stops the foreground command,\n"
            "  Ctrl-U clears the line, up/down arrows walk the history.\n"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The guest kernel as dom0 reaches the shell prompt and every shell command works: ls,
-# cat, echo, ps, kill, free, uptime, dmesg, sleep, help, cd/pwd with relative paths,
+# cat, head, echo, ps, kill, free, uptime, dmesg, sleep, help, cd/pwd with relative paths,
 # an unknown command with $?,
 # a pipeline, 1 MiB through a pipe (t_pipe), a redirect into /tmp, background jobs,
 # line editing (backspace, Ctrl-U, history, Ctrl-C), exec; then poweroff ends the
@@ -52,6 +52,11 @@ send "ls"
 out '- +[0-9]+ sh$'
 send "cat ../etc/motd"
 out 'xlite dom0 ramdisk$'
+send "head -n 1 /etc/xlite/hello.cfg"
+out '# The demo domU: .*$'
+send "head -c 5 /etc/motd > /tmp/h5"
+send "cat /tmp/h5 /etc/motd"
+out 'xlitexlite dom0 ramdisk$'
 send "cd /nowhere"
 out 'sh: cd: /nowhere: No such file or directory$'
 send "cd"
