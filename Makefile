@@ -1,6 +1,7 @@
 # xlite: top-level build. Everything goes to build/ (out of tree).
 #   make            build everything        make iso     build/xlite.iso
 #   make run        boot the ISO in QEMU    make test    all tests, "N passed, N failed"
+#   make iso EXTRA_GUESTS="g.elf g.cfg"     more guests in dom0's /boot and /etc/xlite
 .DEFAULT_GOAL := all
 SHELL := /bin/bash
 
@@ -88,7 +89,9 @@ $(NEWLIB_LIBC): FORCE | $(DEPS_STAMP)
 	@bash scripts/build-newlib.sh $(NEWLIB_DIR)
 
 # ---------------------------------------------------------------- ISO
-# dom0 is the guest kernel (guest-kernel-patch/kernel.mk) with its ramdisk as module 1.
+# dom0 is the guest kernel (guest-kernel-patch/kernel.mk) with its ramdisk as module 1;
+# the ramdisk carries test guests (below) in /boot/tests.
+GUESTS_OUT := $(BUILD)/tests/guests
 include guest-kernel-patch/kernel.mk
 DOM0_KERNEL  := $(BUILD)/guest/dom0.elf
 DOM0_RAMDISK := $(BUILD)/dom0-ramdisk.cpio
@@ -134,8 +137,8 @@ $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard $(HV_DIR)/includ
 unit: $(UNIT_BIN)
 
 # ---------------------------------------------------------------- test guests
-# Small PV kernels, one per behaviour, booted as dom0 by tests/guests/run.sh.
-GUESTS_OUT := $(BUILD)/tests/guests
+# Small PV kernels, one per behaviour, booted as dom0 by tests/guests/run.sh
+# (GUESTS_OUT is set above, before the ramdisk's rule).
 include tests/guests/guests.mk
 include tests/guests/domu.mk
 include tests/fuzz/fuzz.mk

@@ -59,7 +59,7 @@ $(GK_OUT)/bin/%: $(GK_OUT)/uobj/user/%.o $(GK_LIBC_OBJS)
 	$(Q)strip -g $@
 
 # ------------------------------------------------------------------ ramdisks
-GK_DOM0_PROGS := init sh ls cat echo ps kill free uptime dmesg sleep poweroff reboot help kbench \
+GK_DOM0_PROGS := init sh ls cat head echo ps kill free uptime dmesg sleep poweroff reboot help kbench \
 	$(filter t_%,$(GK_PROGS))
 GK_DOMU_PROGS := init hello
 # The toolstack (dom0-tools/dom0.mk builds it): its programs in /bin, its daemons started
@@ -67,15 +67,35 @@ GK_DOMU_PROGS := init hello
 GK_DOM0_TOOLS := $(BUILD)/dom0-tools/bin/xlite $(BUILD)/dom0-tools/bin/xlconsoled \
 	$(BUILD)/dom0-tools/bin/xlstored
 GK_DOM0_ETC := dom0-tools/etc/rc dom0-tools/etc/hello.cfg
+# Test guests that run alone as domUs: /boot/tests/NAME with /etc/xlite/tests/NAME.cfg,
+# so `xlite create -c /etc/xlite/tests/NAME.cfg` shows the results their boot-time
+# scenarios see. Needs GUESTS_OUT (the top-level Makefile sets it before this file).
+GK_DOM0_TEST_GUESTS := domu_info domu_crash domu_db_crash domu_sleep domu_vcpus \
+	domu_hostile_vcpu_init domu_store_flood
+GK_DOM0_TEST_ELFS := $(patsubst %,$(GUESTS_OUT)/%.elf,$(GK_DOM0_TEST_GUESTS))
+GK_DOM0_TEST_CFGS := $(patsubst %,dom0-tools/etc/tests/%.cfg,$(GK_DOM0_TEST_GUESTS))
+# `make iso EXTRA_GUESTS="a.elf b.cfg ..."`: *.cfg files go to /etc/xlite, anything else
+# to /boot under its name without .elf. The list is kept in a file so that a change
+# rebuilds the ramdisk.
+EXTRA_GUESTS ?=
+GK_EXTRA_LIST := $(BUILD)/extra-guests.list
+$(GK_EXTRA_LIST): FORCE
+	@mkdir -p $(@D)
+	@echo "$(strip $(EXTRA_GUESTS))" | cmp -s - $@ || echo "$(strip $(EXTRA_GUESTS))" > $@
 $(BUILD)/dom0-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOM0_PROGS)) $(GK)/kernel.mk \
-		$(GK_DOM0_TOOLS) $(GK_DOM0_ETC) $(GK_OUT)/domu.elf
+		$(GK_DOM0_TOOLS) $(GK_DOM0_ETC) $(GK_OUT)/domu.elf $(GK_DOM0_TEST_ELFS) \
+		$(GK_DOM0_TEST_CFGS) $(GK_EXTRA_LIST) $(EXTRA_GUESTS) scripts/ramdisk-extra.sh
 	@rm -rf $(BUILD)/ramdisk-root && mkdir -p $(BUILD)/ramdisk-root/bin \
-		$(BUILD)/ramdisk-root/etc/xlite $(BUILD)/ramdisk-root/boot
+		$(BUILD)/ramdisk-root/etc/xlite/tests $(BUILD)/ramdisk-root/boot/tests
 	cp $(filter $(GK_OUT)/bin/%,$^) $(GK_DOM0_TOOLS) $(BUILD)/ramdisk-root/bin/
 	echo "xlite dom0 ramdisk" > $(BUILD)/ramdisk-root/etc/motd
 	cp dom0-tools/etc/rc $(BUILD)/ramdisk-root/etc/rc
 	cp dom0-tools/etc/hello.cfg $(BUILD)/ramdisk-root/etc/xlite/
 	strip -g -o $(BUILD)/ramdisk-root/boot/hello $(GK_OUT)/domu.elf
+	for g in $(GK_DOM0_TEST_GUESTS); do \
+		strip -g -o $(BUILD)/ramdisk-root/boot/tests/$$g $(GUESTS_OUT)/$$g.elf || exit 1; done
+	cp $(GK_DOM0_TEST_CFGS) $(BUILD)/ramdisk-root/etc/xlite/tests/
+	bash scripts/ramdisk-extra.sh $(BUILD)/ramdisk-root $(EXTRA_GUESTS)
 	cd $(BUILD)/ramdisk-root && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(abspath $@)
 $(BUILD)/domu-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOMU_PROGS)) $(GK)/kernel.mk
 	@rm -rf $(BUILD)/domu-ramdisk-root && mkdir -p $(BUILD)/domu-ramdisk-root/bin

@@ -48,12 +48,58 @@ static bool forward(const char *in_path)
     return false;
 }
 
+/* The history file xlconsoled keeps for domid, opened for reading; waits up to 2 s for
+ * the daemon to notice a domain just built. -1 (after one message) if it never comes. */
+int console_open(uint32_t domid, const char *name)
+{
+    char hist[64];
+    struct stat st;
+    int fd = -1;
+
+    snprintf(hist, sizeof(hist), "%s/d%u.console", DOMREC_DIR, domid);
+    for (int t = 0; t < 100 && fd < 0; t++) {
+        fd = open(hist, O_RDONLY);
+        if (fd < 0)
+            xl_sleep_ns(20000000ull);
+    }
+    if (fd < 0)
+        err("console: no console for %s (is xlconsoled running? %s)", name,
+            stat(XLCONSOLED_PIDFILE, &st) ? "no" : "yes");
+    return fd;
+}
+
+/* Replays and follows the history open on fd until the user detaches or the domain
+ * (or its history) is gone; closes fd. An open history outlives its unlinking, so the
+ * last lines of a domain that just died are still shown. */
+int console_follow(uint32_t domid, int fd)
+{
+    char hist[64], in_path[64];
+    struct stat st;
+
+    snprintf(hist, sizeof(hist), "%s/d%u.console", DOMREC_DIR, domid);
+    snprintf(in_path, sizeof(in_path), "%s/d%u.input", DOMREC_DIR, domid);
+    for (;;) {
+        struct xpollfd pf = { .fd = 0, .events = XPOLLIN };
+        struct xlite_domctl_getdomaininfo now;
+        drain(fd);
+        bool typed = xl_poll(&pf, 1, 50) > 0 && (pf.revents & (XPOLLIN | XPOLLHUP));
+        /* Checked before a typed line is taken: what is typed after the domain is gone
+         * belongs to the shell, not to a domain that no longer reads it. */
+        if (ctrl_domain_getinfo(&xl_ctrl, (domid_t)domid, &now) || now.domain != domid ||
+            stat(hist, &st)) {
+            drain(fd);
+            break;
+        }
+        if (typed && forward(in_path))
+            break;
+    }
+    close(fd);
+    return 0;
+}
+
 int cmd_console(int argc, char **argv)
 {
     struct xlite_domctl_getdomaininfo info;
-    char hist[64], in_path[64];
-    struct stat st;
-    int fd = -1;
 
     if (argc != 2)
         return usage("console");
@@ -65,30 +111,8 @@ int cmd_console(int argc, char **argv)
     if (domrec_read(info.domain, &r))
         return err("console: %s was not built by xlite: its output goes to the hypervisor's "
                    "console (xlite dmesg)", info.name);
-    snprintf(hist, sizeof(hist), "%s/d%u.console", DOMREC_DIR, info.domain);
-    snprintf(in_path, sizeof(in_path), "%s/d%u.input", DOMREC_DIR, info.domain);
-    for (int t = 0; t < 100 && fd < 0; t++) {        /* the daemon may just be starting */
-        fd = open(hist, O_RDONLY);
-        if (fd < 0)
-            xl_sleep_ns(20000000ull);
-    }
-    if (fd < 0)
-        return err("console: no console for %s (is xlconsoled running? %s)", info.name,
-                   stat(XLCONSOLED_PIDFILE, &st) ? "no" : "yes");
-    for (unsigned int tick = 0;; tick++) {
-        struct xpollfd pf = { .fd = 0, .events = XPOLLIN };
-        drain(fd);
-        if (xl_poll(&pf, 1, 50) > 0 && (pf.revents & (XPOLLIN | XPOLLHUP)) && forward(in_path))
-            break;
-        struct xlite_domctl_getdomaininfo now;
-        if (tick % 10 == 0 && (ctrl_domain_getinfo(&xl_ctrl, info.domain, &now) ||
-                               now.domain != info.domain || stat(hist, &st))) {
-            drain(fd);
-            break;                   /* the domain (or its history) is gone */
-        }
-    }
-    close(fd);
-    return 0;
+    int fd = console_open(info.domain, info.name);
+    return fd < 0 ? 1 : console_follow(info.domain, fd);
 }
 
 int cmd_dmesg(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "domrec.h"
@@ -203,9 +204,14 @@ static int build(const struct create_opts *o, const struct domain_config *c, voi
         return err("%s: cannot write %s/d%u: %s", c->name, DOMREC_DIR, b.domid,
                    strerror(errno));
     }
+    /* -c: open the console history before the domain runs, so that a guest that
+     * prints and powers off at once is still seen whole. */
+    int con = o->console ? console_open(b.domid, c->name) : -1;
     if (!o->paused) {
         long rc = ctrl_domain_unpause(&xl_ctrl, b.domid);
         if (rc) {
+            if (con >= 0)
+                close(con);
             destroy_domain(b.domid, c->name);
             return err("%s: unpause refused (error %ld)", c->name, rc);
         }
@@ -213,11 +219,8 @@ static int build(const struct create_opts *o, const struct domain_config *c, voi
     if (!o->quiet && o->paused)
         printf("Domain %s (id %u) created, paused\n", c->name, b.domid);
     if (o->console) {
-        char id[16];
-        char *argv[] = { "console", id, NULL };
-        snprintf(id, sizeof(id), "%u", b.domid);
         fflush(stdout);
-        return cmd_console(2, argv);
+        return con < 0 ? 1 : console_follow(b.domid, con);
     }
     return 0;
 }

@@ -40,6 +40,12 @@ int cmd_pause(int argc, char **argv);
 int cmd_unpause(int argc, char **argv);
 int cmd_console(int argc, char **argv);
 int cmd_dmesg(int argc, char **argv);
+
+/* The console of a domain xlite built: console_open() the history xlconsoled keeps
+ * (an fd, or -1 after a message), console_follow() it until detached or the domain is
+ * gone (closes the fd). create -c opens before unpausing so nothing is missed. */
+int console_open(uint32_t domid, const char *name);
+int console_follow(uint32_t domid, int fd);
 int cmd_store(int argc, char **argv);
 
 #endif

@@ -88,6 +88,7 @@ static size_t take(struct store_dom *d, size_t want)
     uint32_t avail = prod - cons;
 
     if (avail > XENSTORE_RING_SIZE) {
+        xs_log("d%u: malformed store ring indexes, connection dropped", d->domid);
         d->dead = true;                 /* garbage indexes: stop serving this ring */
         return 0;
     }

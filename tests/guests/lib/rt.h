@@ -75,9 +75,11 @@ static inline void *mfn_to_virt(uint64_t mfn)
 /* ------------------------------------------------------------------ output */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) PRINTF(3, 4);
-/* Print through console_io(CONSOLEIO_write). */
+/* Print through console_io(CONSOLEIO_write) and, in a domU, its console ring too. */
 void printk(const char *fmt, ...) PRINTF(1, 2);
 void console_write(const char *s, size_t len);
+/* console_io only from here on (the fuzzer may scribble on its ring page). */
+void rt_console_ring_off(void);
 
 /* ------------------------------------------------------------------ reporting */
 /* One line each: "PASS name", "FAIL name: why", "SKIP name: why". */
