@@ -215,6 +215,21 @@ void evtchn_poll_block(struct vcpu *v, const evtchn_port_t *ports, unsigned int 
     sched_sleep(v);
 }
 
+void evtchn_poll_describe(const struct vcpu *v, char *buf, size_t size)
+{
+    const struct evtchn_domain *ed = v->domain->evtchn;
+    unsigned int pending = 0;
+
+    buf[0] = '\0';
+    if (!ed || !ed->poll[v->id].active)
+        return;
+    const struct evtchn_poll *ps = &ed->poll[v->id];
+    for (unsigned int i = 0; i < ps->nr; i++)
+        pending += evtchn_poll_port_state(&ed->table, ps->ports[i]) > 0;
+    xl_snprintf(buf, size, " polling %u ports (%u pending) timeout %s", ps->nr, pending,
+                ps->timer.active ? "armed" : "none");
+}
+
 /* ------------------------------------------------------------------ the hypercall */
 
 /* The domain `dom` names from self's point of view (DOMID_SELF or an id), if it has

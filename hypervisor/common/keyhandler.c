@@ -1,4 +1,6 @@
 /* Debug keys: 'h' lists them; each prints one diagnostic to the console. */
+#include <hv/domain.h>
+#include <hv/event_channel.h>
 #include <hv/frame.h>
 #include <hv/hypercall.h>
 #include <hv/keyhandler.h>
@@ -32,6 +34,38 @@ static void key_time(void)
            tsc_hz);
 }
 
+/* Every vCPU's scheduling state: tells a guest that put itself to sleep for good (blocked
+ * with no timer armed and nothing pending) from a lost wake-up or a spinning vCPU. */
+static void key_vcpus(void)
+{
+    uint64_t now = now_ns();
+
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+        const struct domain *d = domains[i];
+        if (!d || d->state != DOM_RUNNING)
+            continue;
+        for (unsigned int n = 0; n < d->max_vcpus; n++) {
+            const struct vcpu *v = d->vcpus[n];
+            if (!v)
+                continue;
+            const struct vcpu_info *vi = v->vcpu_info;
+            char poll[64];
+            evtchn_poll_describe(v, poll, sizeof(poll));
+            printk("vcpu d%u v%u: %s%s%s%s runstate %d upcall mask %u pending %u sel %#lx "
+                   "singleshot %s%ld us periodic %s%lu us rip %#lx\n",
+                   d->id, v->id, v->online ? "up" : "down", v->blocked ? " blocked" : "",
+                   poll, d->paused ? " paused" : "", v->runstate.state,
+                   vi ? vi->evtchn_upcall_mask : 0, vi ? vi->evtchn_upcall_pending : 0,
+                   vi ? (unsigned long)vi->evtchn_pending_sel : 0ul,
+                   v->singleshot.active ? "in " : "off ",
+                   v->singleshot.active ? (long)(v->singleshot.expires - now) / 1000 : 0l,
+                   v->periodic.active ? "every " : "off ",
+                   v->periodic.active ? (unsigned long)(v->periodic_ns / 1000) : 0ul,
+                   (unsigned long)v->regs.rip);
+        }
+    }
+}
+
 static const struct {
     char key;
     const char *what;
@@ -41,6 +75,7 @@ static const struct {
     { 'm', "memory summary and frame-allocator check", key_memory },
     { 'd', "dump the hypervisor log (dmesg)", key_dmesg },
     { 't', "system time", key_time },
+    { 'v', "vCPU states (blocked, timers, pending events)", key_vcpus },
     { 'p', "hypercall profile (with the 'bench' option)", hypercall_profile_show },
 };
 

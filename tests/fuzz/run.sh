@@ -78,6 +78,42 @@ major=$("$QEMU" --version | sed -n 's/.*version \([0-9]*\)\..*/\1/p;q')
 
 clean() { tr -d '\r' < "$1" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
 
+# stall_verdict LOG KEYFD: the fuzzer made no progress. Types the 'v' debug key and reads
+# the fuzzer's vCPU states. If the hypervisor answers, the victim is alive, and every
+# fuzzer vCPU is down, blocked with no timer armed and no event pending, or polling
+# ports none of which is pending with no timeout, the fuzzer put itself to sleep for
+# good (as it would on Xen): a legitimate end, treated like a crash (B_VERDICT=crashed).
+# Anything else (a vCPU asleep with a timer or an event pending is a lost wake-up, one
+# that runs is a spin) stays a hang.
+stall_verdict() {
+    local log=$1 fd=$2 before dump alive
+    before=$(grep -ac '^vcpu d' "$log")
+    printf v >&"$fd"
+    for _ in 1 2 3 4 5 6; do
+        sleep 0.5
+        (( $(grep -ac '^vcpu d' "$log") > before )) && break
+    done
+    sleep 0.5
+    dump=$(clean "$log" | grep -a '^vcpu d2 ' | tail -n "${VCPUS:-2}")
+    B_WHY+="; 'v': ${dump:-no answer}"
+    [[ -n $dump ]] || return
+    alive=$(clean "$log" | awk '/^\(fuzz\) fuzz: /{n=0} /^\(victim\) victim: alive/{n++} END{print n+0}')
+    (( alive > 0 )) || return
+    while read -r l; do
+        if [[ $l =~ :\ down ]]; then
+            continue
+        elif [[ $l =~ \ blocked\ polling ]]; then
+            # SCHEDOP_poll wakes only for its ports or its timeout, as in Xen.
+            [[ $l =~ \(0\ pending\)\ timeout\ none ]] || return
+        elif [[ $l =~ \ blocked ]]; then
+            [[ $l =~ pending\ 0 && $l =~ singleshot\ off && $l =~ periodic\ off ]] || return
+        else
+            return
+        fi
+    done <<< "$dump"
+    B_VERDICT=crashed B_WHY="crashed: stalled itself (victim alive; ${dump//$'\n'/; })"
+}
+
 # boot NAME START END TRACE: one boot of the current seed over iterations [START, END).
 # Sets B_VERDICT (ok, crashed, fault, reset, hang, victim, frames, boot), B_WHY,
 # B_CALLS, B_LAST (last progress iteration), B_LOG.
@@ -97,8 +133,12 @@ boot() {
         return
     fi
     : > "$log"
+    # Serial input through a FIFO kept open here: on a stall we type the 'v' debug key.
+    local keys=$OUT/$name.keys keyfd
+    rm -f "$keys" && mkfifo "$keys" && exec {keyfd}<> "$keys"
     "$QEMU" -M pc -accel tcg -cpu "$cpu" -m "${MEM:-512}" -display none -no-reboot \
-        -nodefaults -serial "file:$log" -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+        -nodefaults -chardev "file,id=ser0,path=$log,input-path=$keys" -serial chardev:ser0 \
+        -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         -cdrom "$iso" -boot d ${QEMU_EXTRA:-} < /dev/null > /dev/null 2> "$OUT/$name.stderr" &
     local pid=$! status="" last_line="" line t_prog=$SECONDS started=0 done_at=0
     echo "$pid" > "$FUZZ_SNAP/qemu.$name"
@@ -128,9 +168,12 @@ boot() {
         (( started )) || limit=$((HANG + 60))      # GRUB and the boot come first
         if (( SECONDS - t_prog > limit )); then
             B_VERDICT=hang B_WHY="no progress for ${limit} s after: ${last_line:-<no fuzzer output>}"
+            (( started )) && stall_verdict "$log" "$keyfd"
             break
         fi
     done
+    exec {keyfd}>&-
+    rm -f "$keys"
     if kill -0 "$pid" 2> /dev/null; then
         kill -TERM "$pid" 2> /dev/null
         for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2> /dev/null || break; sleep 0.2; done
@@ -173,6 +216,14 @@ boot() {
         [[ $line =~ ^\[[0-9]+:([0-9]+)\] ]] && B_EXACT=${BASH_REMATCH[1]} B_LAST=$(( BASH_REMATCH[1] / PROGRESS * PROGRESS ))
     elif grep -aqE '^d2 \(fuzz\): crashed' <<< "$text"; then
         B_VERDICT=crashed B_WHY=$(grep -aE '^d2 \(fuzz\): crashed' <<< "$text" | head -n 1)
+    elif grep -aqE '^d2 \(fuzz\): shut down: crash' <<< "$text" &&
+         ! grep -aqE '^\(fuzz\) .*FAIL runtime_' <<< "$text"; then
+        # SCHEDOP_shutdown(crash) with no message: the fuzzer's runtime panicked with its
+        # console output lost (a scribbled console ring makes the hypervisor treat the ring
+        # as its console), or a fuzzed call asked for it. The hypervisor prints "crashed:"
+        # for every crash of its own making, so this one is the guest's. Noted.
+        B_VERDICT=crashed
+        B_WHY="crashed: the fuzzer shut itself down (crash) without a message"
     elif grep -aqE '^\(fuzz\) .*FAIL runtime_' <<< "$text"; then
         # The fuzzer's runtime gave up (a trap outside any call, or an event inside a
         # trap handler after a fuzzed trap table): a fuzzer bug, or its memory or

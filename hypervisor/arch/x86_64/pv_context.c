@@ -8,6 +8,7 @@
 #include <x86/fpu.h>
 #include <x86/layout.h>
 #include <hv/event_channel.h>
+#include <hv/keyhandler.h>
 #include <hv/lib.h>
 #include <asm/machine.h>
 #include <asm/mm.h>
@@ -102,15 +103,20 @@ static bool sysret_reproduces(const struct cpu_regs *regs)
 }
 
 /* Serial input belongs to the initial domain while it runs (console_io read); each
- * arrival raises VIRQ_CONSOLE, so a dom0 waiting for input may sleep until it comes. */
+ * arrival raises VIRQ_CONSOLE, so a dom0 waiting for input may sleep until it comes.
+ * Without a dom0 (dom0=none, or after it is gone) the keys are debug keys, so that a
+ * stuck boot-time domain can be looked at ('v') while the others run. */
 static void feed_console_input(void)
 {
     struct domain *dom0 = domain_by_id(0);
     bool any = false;
     int c;
 
-    if (!dom0 || dom0->state != DOM_RUNNING)
+    if (!dom0 || dom0->state != DOM_RUNNING) {
+        while ((c = console_getc()) >= 0)
+            handle_debug_key(c);
         return;
+    }
     while ((c = console_getc()) >= 0) {
         console_input_put((char)c);
         any = true;
@@ -119,20 +125,24 @@ static void feed_console_input(void)
         evtchn_send_global_virq(VIRQ_CONSOLE);
 }
 
-/* The UART's interrupt is not used: while dom0 lives, a timer also polls it, so input
- * reaches a dom0 that sleeps (exits alone would not come). */
+/* The UART's interrupt is not used: a timer also polls it, so input reaches a dom0
+ * that sleeps, and debug keys a host whose one vCPU spins (exits alone would not come).
+ * Without dom0 the keys are for people and the fuzz runner: 50 ms is quick enough. */
 #define CONSOLE_IDLE_POLL_NS (10ull * 1000 * 1000)
+#define CONSOLE_KEYS_POLL_NS (50ull * 1000 * 1000)
 static struct timer console_poll;
 
 static void console_poll_fired(void *data)
 {
     struct domain *dom0 = domain_by_id(0);
+    bool has_dom0 = dom0 && dom0->state == DOM_RUNNING;
 
     (void)data;
-    if (!dom0 || dom0->state != DOM_RUNNING)
-        return;
+    if (!domains_alive())
+        return;                       /* idle_forever reads the keys from now on */
     feed_console_input();
-    timer_set(&console_poll, now_ns() + CONSOLE_IDLE_POLL_NS);
+    timer_set(&console_poll, now_ns() + (has_dom0 ? CONSOLE_IDLE_POLL_NS
+                                                  : CONSOLE_KEYS_POLL_NS));
 }
 
 /* Console work on the way out, at most once per CONSOLE_POLL_NS: reading the UART is a
@@ -192,8 +202,7 @@ void arch_start_first_vcpu(void)
 {
     local_irq_disable();
     timer_init(&console_poll, console_poll_fired, NULL);
-    if (domain_by_id(0))
-        timer_set(&console_poll, now_ns() + CONSOLE_IDLE_POLL_NS);
+    timer_set(&console_poll, now_ns() + CONSOLE_IDLE_POLL_NS);
     struct vcpu *v = sched_schedule(NULL);
     if (!v)
         idle_forever();
