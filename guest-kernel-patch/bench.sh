@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Guest-kernel figures for `make bench` (never a pass/fail test): wall time from QEMU
 # start to the dom0 shell prompt (TCG), then kbench's null system call and
-# spawn+exit+wait medians. Prints "bench <name> <unit> <value>" lines.
+# spawn+exit+wait medians and the toolstack's `xlite create -c` (to first console byte,
+# to exit) and `xlite destroy` times for a tiny guest (system time, TCG). Prints "bench <name> <unit> <value>" lines.
 #   guest-kernel-patch/bench.sh [BOOTS]     (default 3 boots; the median is printed)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,8 @@ for ((b = 0; b < boots; b++)); do
     if (( b == boots - 1 )); then
         printf 'kbench\r' >&$in
         for _ in $(seq 300); do grep -q 'spawn-exit-wait' "$log" && break; sleep 0.1; done
+        printf 'kbench create /etc/xlite/tests/domu_info.cfg\r' >&$in
+        for _ in $(seq 600); do grep -q 'bench xlite-destroy' "$log" && break; sleep 0.1; done
         sed -n 's/^(d0) \(bench .*\)$/\1/p' "$log"
     fi
     printf 'poweroff\r' >&$in

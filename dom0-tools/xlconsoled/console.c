@@ -1,6 +1,7 @@
 /* One domain's console ring: the guest writes out[], we copy it to the history file
  * (what `xlite console` replays and follows) and the per-name log; lines typed into
  * `xlite console` arrive in the input file and go to in[]. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,8 +42,12 @@ int console_attach(struct dom_console *d, const struct domrec *r)
         cd_log("d%u: cannot bind console port %u: polling", r->domid, r->console_port);
     file_name(d, "console", path, sizeof(path));
     d->hist_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (d->hist_fd < 0)
+        cd_log("d%u: cannot open %s: %s", r->domid, path, strerror(errno));
     snprintf(path, sizeof(path), "%s/%s.log", LOG_DIR, r->name);
     d->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (d->log_fd < 0)
+        cd_log("d%u: cannot open %s: %s", r->domid, path, strerror(errno));
     d->ring->connection = 1;        /* XENCONSOLE_CONNECTED */
     d->used = true;
     return 0;

@@ -12,6 +12,7 @@
 
 #include "ctrl_privcmd.h"
 #include "uapi/xlite_dev.h"
+#include "doorbell.h"
 #include "xlconsoled.h"
 #include "xlite.h"
 #include <xlite/event_channel.h>
@@ -110,6 +111,7 @@ int main(void)
     if (cd_evtchn_fd < 0 ||
         xl_syscall(XS_ioctl, cd_evtchn_fd, XL_EVTCHN_BIND_VIRQ, (long)&virq, 0) < 0)
         cd_log("no VIRQ_DOM_EXC: noticing shutdowns by polling");
+    doorbell_install(cd_evtchn_fd, XLCONSOLED_DOORBELL);   /* xlite create rings it */
     FILE *pf = fopen(XLCONSOLED_PIDFILE, "w");
     if (pf) {
         fprintf(pf, "%d\n", getpid());

@@ -18,15 +18,19 @@
 #define DETACH_CHAR 0x1d            /* Ctrl-] */
 #define DMESG_MAX   (128u << 10)
 
-/* Copies what the history file holds past our offset to stdout. */
-static void drain(int fd)
+/* Copies what the history file holds past our offset to stdout; whether it had any. */
+static bool drain(int fd)
 {
     char buf[512];
     long n;
+    bool any = false;
 
-    while ((n = read(fd, buf, sizeof(buf))) > 0)
+    while ((n = read(fd, buf, sizeof(buf))) > 0) {
         fwrite(buf, 1, (size_t)n, stdout);
+        any = true;
+    }
     fflush(stdout);
+    return any;
 }
 
 /* One typed line: detach if it holds Ctrl-] or starts with "~.", else hand it on. */
@@ -78,11 +82,14 @@ int console_follow(uint32_t domid, int fd)
 
     snprintf(hist, sizeof(hist), "%s/d%u.console", DOMREC_DIR, domid);
     snprintf(in_path, sizeof(in_path), "%s/d%u.input", DOMREC_DIR, domid);
-    for (;;) {
+    /* The history file cannot be waited on: look often while output flows (a guest
+     * that has just started or is printing), every 50 ms once it has been quiet. */
+    for (unsigned int quiet = 0;;) {
         struct xpollfd pf = { .fd = 0, .events = XPOLLIN };
         struct xlite_domctl_getdomaininfo now;
-        drain(fd);
-        bool typed = xl_poll(&pf, 1, 50) > 0 && (pf.revents & (XPOLLIN | XPOLLHUP));
+        quiet = drain(fd) ? 0 : quiet + 1;
+        bool typed = xl_poll(&pf, 1, quiet < 400 ? 2 : 50) > 0 &&
+                     (pf.revents & (XPOLLIN | XPOLLHUP));
         /* Checked before a typed line is taken: what is typed after the domain is gone
          * belongs to the shell, not to a domain that no longer reads it. */
         if (ctrl_domain_getinfo(&xl_ctrl, (domid_t)domid, &now) || now.domain != domid ||

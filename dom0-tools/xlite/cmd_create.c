@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "domrec.h"
+#include "doorbell.h"
 #include "guest.h"
 #include "xlcmd.h"
 #include "xlite.h"
@@ -204,6 +205,9 @@ static int build(const struct create_opts *o, const struct domain_config *c, voi
         return err("%s: cannot write %s/d%u: %s", c->name, DOMREC_DIR, b.domid,
                    strerror(errno));
     }
+    /* The daemons serve the new domain from their next pass: have it come now. */
+    doorbell_ring(XLCONSOLED_DOORBELL);
+    doorbell_ring(XLSTORED_DOORBELL);
     /* -c: open the console history before the domain runs, so that a guest that
      * prints and powers off at once is still seen whole. */
     int con = o->console ? console_open(b.domid, c->name) : -1;

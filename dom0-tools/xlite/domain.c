@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domrec.h"
+#include "doorbell.h"
 #include "xlcmd.h"
 #include "xlite.h"
 #include <xlite/errno.h>
@@ -54,12 +55,12 @@ bool wait_gone(uint32_t domid, unsigned int ms)
 {
     struct xlite_domctl_getdomaininfo info;
 
-    for (unsigned int t = 0;; t += 20) {
+    for (unsigned int t = 0;; t += 2) {        /* the daemons were rung: soon */
         if (ctrl_domain_getinfo(&xl_ctrl, (domid_t)domid, &info) || info.domain != domid)
             return true;
         if (t >= ms)
             return false;
-        xl_sleep_ns(20000000ull);
+        xl_sleep_ns(2000000ull);
     }
 }
 
@@ -71,7 +72,9 @@ int destroy_domain(uint32_t domid, const char *name)
     if (rc && rc != -XEN_ESRCH)
         return err("destroy %s: refused by the hypervisor (error %ld)", name, rc);
     domrec_remove(domid);
-    /* The console daemon lets go of the domain's ring when it sees it dying. */
+    /* The daemons let go of the domain's rings when they see it dying: tell them now. */
+    doorbell_ring(XLCONSOLED_DOORBELL);
+    doorbell_ring(XLSTORED_DOORBELL);
     if (!wait_gone(domid, 5000))
         return err("destroy %s: d%u is still dying after 5 s (some mapping holds it)",
                    name, (unsigned int)domid);

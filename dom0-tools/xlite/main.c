@@ -41,8 +41,9 @@ static const struct command commands[] = {
     { "uptime", cmd_uptime, true, "[Domain ...]", "Uptime of domains" },
     { "domid", cmd_domid, true, "<DomainName>", "The id of a domain" },
     { "domname", cmd_domname, true, "<DomainId>", "The name of a domain" },
-    { "store", cmd_store, false, "read|rm|ls <Path> | write <Path> <Value>",
-      "Read, write, remove or list (recursively) store nodes, as dom0" },
+    { "store", cmd_store, false,
+      "read|rm|ls <Path> | write <Path> <Value> | watch [-n N] <Path>",
+      "Read, write, remove or list (recursively) store nodes, or watch a path, as dom0" },
     { "help", cmd_help, false, "[Command]", "This list, or one command's usage" },
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -38,7 +38,7 @@ void ring_detach(struct store_dom *d);
 void ring_pump(struct store_dom *d);
 
 /* local_io.c: handles every complete request file of dom0 clients. */
-void local_pump(void);
+unsigned int local_pump(void);   /* returns the requests it answered */
 /* A request from the daemon itself as dom0 (replies dropped); 0 or -1 on XS_ERROR. */
 int admin_request(uint32_t type, const char *const *args, size_t nargs, const char *tail);
 

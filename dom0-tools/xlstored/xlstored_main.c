@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ctrl_privcmd.h"
+#include "doorbell.h"
 #include "xlite.h"
 #include "xlstored_io.h"
 
@@ -41,7 +42,9 @@ static void attach_new(uint32_t domid)
         }
 }
 
-static void scan(void)
+/* One pass over the domains and the local request files; true if a dom0 client was
+ * answered (one that asks again soon should not wait for a whole idle poll). */
+static bool scan(void)
 {
     struct xlite_domctl_getdomaininfo info;
     bool seen[MAX_DOMS] = { false };
@@ -68,9 +71,10 @@ static void scan(void)
     for (int i = 0; i < MAX_DOMS; i++)
         if (doms[i].used && !seen[i])
             ring_detach(&doms[i]);
-    local_pump();
+    unsigned int served = local_pump();
     for (int i = 0; i < MAX_DOMS; i++)    /* watch events a dom0 write raised */
         ring_pump(&doms[i]);
+    return served > 0;
 }
 
 int main(void)
@@ -89,6 +93,7 @@ int main(void)
     }
     xs_engine = store_engine_create(NULL);
     xs_evtchn_fd = open("/dev/xlite/evtchn", O_RDWR | O_NONBLOCK);
+    doorbell_install(xs_evtchn_fd, XLSTORED_DOORBELL);   /* xlite and store clients ring it */
     struct store_conn_id admin = { 0, 0 };
     if (!xs_engine || xs_evtchn_fd < 0 || store_conn_open(xs_engine, admin)) {
         xs_log("cannot start: no memory or no /dev/xlite/evtchn");
@@ -99,12 +104,17 @@ int main(void)
         fprintf(pf, "%d\n", getpid());
         fclose(pf);
     }
-    for (;;) {
+    /* dom0 clients have no event to wake us (request files): while they are busy,
+     * look every 2 ms, for 100 passes after the last request; else every 100 ms. */
+    for (unsigned int busy = 0;;) {
         struct xpollfd p = { .fd = xs_evtchn_fd, .events = XPOLLIN };
         uint32_t ports[16];
-        if (xl_poll(&p, 1, 100) > 0)
+        if (xl_poll(&p, 1, busy ? 2 : 100) > 0)
             while (read(xs_evtchn_fd, ports, sizeof(ports)) > 0)
                 ;
-        scan();
+        if (scan())
+            busy = 100;
+        else if (busy)
+            busy--;
     }
 }

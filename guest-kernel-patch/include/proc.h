@@ -6,7 +6,7 @@
 #include "sched.h"
 #include "vfs.h"
 
-#define NFDS 32
+#define NFDS 160                   /* xlconsoled holds 2 per domain (64 domains) */
 #define MAX_PROCS 128
 
 enum pstate { P_ALIVE, P_ZOMBIE };

@@ -5,6 +5,7 @@
 #include "proc.h"
 
 struct proc *procs[MAX_PROCS];
+_Static_assert(sizeof(struct proc) <= 4096, "struct proc comes from kmalloc (a page at most)");
 static int next_pid = 1;
 
 struct proc *proc_find(int pid)

@@ -175,6 +175,22 @@ boot_build_iso() {
         || fail "cannot build ISO $name: $(head -n 1 <<< "$err")" "$(tail -n +2 <<< "$err")"
 }
 
+# boot_dom0_shell NAME [RAMDISK]: boot the guest kernel as dom0 (96 MiB) with its
+# ramdisk (build/dom0-ramdisk.cpio unless given) and wait for its shell prompt; the
+# toolstack scenarios (xlite-*.sh) start here. Then `out REGEX [TIMEOUT]` waits for a
+# dom0 console line (after any prompts the line carries).
+boot_dom0_shell() {
+    local name=$1 k=$XLITE_ROOT/build/guest/dom0.elf rd=${2:-$XLITE_ROOT/build/dom0-ramdisk.cpio}
+    [[ -f $k && -f $rd ]] || fail "no $k or $rd (make guest-kernel)"
+    boot_build_iso "$name" -c "exit_on_shutdown loglvl=info dom0_mem=96M" \
+        -m "$k dom0" -m "$rd dom0-ramdisk"
+    boot_iso "$name" "$BOOT_ISO"
+    expect '^\(d0\) xlite# ' 40
+}
+out() { expect "^\\(d0\\) (xlite# )*$1" "${2:-30}"; }
+# status N: the last dom0 command exited with status N.
+status() { send 'echo status $?'; out "status $1\$"; }
+
 # boot_iso NAME ISO [extra qemu args...]: start QEMU in the background, serial
 # output logged to $BOOT_LOG_DIR/NAME.log, serial input fed by `send`.
 boot_iso() {

@@ -7,14 +7,7 @@
 # `xlite create -n` prints the config and the layout and builds nothing.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . "$(dirname "$0")/../lib.sh"
-k=$XLITE_ROOT/build/guest/dom0.elf rd=$XLITE_ROOT/build/dom0-ramdisk.cpio
-[[ -f $k && -f $rd ]] || fail "no $k or $rd (make guest-kernel)"
-boot_build_iso xlite-bad-config -c "exit_on_shutdown loglvl=info dom0_mem=96M" \
-    -m "$k dom0" -m "$rd dom0-ramdisk"
-boot_iso xlite-bad-config "$BOOT_ISO"
-out() { expect "^\\(d0\\) (xlite# )*$1" "${2:-30}"; }
-status() { send 'echo status $?'; out "status $1\$"; }
-expect '^\(d0\) xlite# ' 40
+boot_dom0_shell xlite-bad-config
 send "xlite info"
 out 'free_memory +: ([0-9]+)$'; free_before=${BASH_REMATCH[2]}
 send 'echo name = "bad" > /tmp/bad.cfg'

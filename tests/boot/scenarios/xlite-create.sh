@@ -6,14 +6,8 @@
 # the free memory of before.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . "$(dirname "$0")/../lib.sh"
-k=$XLITE_ROOT/build/guest/dom0.elf rd=$XLITE_ROOT/build/dom0-ramdisk.cpio
-[[ -f $k && -f $rd ]] || fail "no $k or $rd (make guest-kernel)"
-boot_build_iso xlite-create -c "exit_on_shutdown loglvl=info dom0_mem=96M" \
-    -m "$k dom0" -m "$rd dom0-ramdisk"
-boot_iso xlite-create "$BOOT_ISO"
-out() { expect "^\\(d0\\) (xlite# )*$1" "${2:-30}"; }
-expect '^\(d0\) init: started /bin/xlconsoled' 40
-expect '^\(d0\) xlite# ' 40
+boot_dom0_shell xlite-create
+has '^\(d0\) init: started /bin/xlconsoled'
 send "xlite info"
 out 'free_memory +: ([0-9]+)$'; free_before=${BASH_REMATCH[2]}
 send "xlite create /etc/xlite/hello.cfg"

@@ -6,9 +6,8 @@
 # ramdisk, `xlite create -c /etc/xlite/mine.cfg` runs the guest to its results.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . "$(dirname "$0")/../lib.sh"
-k=$XLITE_ROOT/build/guest/dom0.elf root=$XLITE_ROOT/build/ramdisk-root
-info=$XLITE_ROOT/build/tests/guests/domu_info.elf
-[[ -f $k && -d $root && -f $info ]] || fail "no $k, $root or $info (make guest-kernel guests)"
+root=$XLITE_ROOT/build/ramdisk-root info=$XLITE_ROOT/build/tests/guests/domu_info.elf
+[[ -d $root && -f $info ]] || fail "no $root or $info (make guest-kernel guests)"
 work=$BOOT_LOG_DIR/xlite-extra-guests.d
 rm -rf "$work" && mkdir -p "$work/in" && cp -a "$root" "$work/root" || fail "cannot copy $root"
 cp "$info" "$work/in/mine.elf"
@@ -27,11 +26,7 @@ msg=$(bash "$XLITE_ROOT/scripts/ramdisk-extra.sh" "$work/root" "$work/in/none.el
 [[ $msg == "EXTRA_GUESTS: $work/in/none.elf: no such file" ]] || fail "unexpected refusal: $msg"
 (cd "$work/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet > "$work/ramdisk.cpio") ||
     fail "cannot pack the ramdisk"
-boot_build_iso xlite-extra-guests -c "exit_on_shutdown loglvl=info dom0_mem=96M" \
-    -m "$k dom0" -m "$work/ramdisk.cpio dom0-ramdisk"
-boot_iso xlite-extra-guests "$BOOT_ISO"
-out() { expect "^\\(d0\\) (xlite# )*$1" "${2:-30}"; }
-expect '^\(d0\) xlite# ' 40
+boot_dom0_shell xlite-extra-guests "$work/ramdisk.cpio"
 send "xlite create -c -q /etc/xlite/mine.cfg"
 out "domu-info flags 0x0 nr_pages 2048 cmdline 'extra'$"
 out 'DONE [1-9][0-9]* passed, 0 failed$'

@@ -10,17 +10,10 @@
 #  - a truncated ELF is refused in one line and leaves nothing behind;
 #  - hello still echoes its console input at the end, and the host's free memory is
 #    what it was before the first create once every domain is gone.
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-110}   # run.sh allows BOOT_TIMEOUT + 30
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . "$(dirname "$0")/../lib.sh"
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-110}   # run.sh allows BOOT_TIMEOUT + 30
-k=$XLITE_ROOT/build/guest/dom0.elf rd=$XLITE_ROOT/build/dom0-ramdisk.cpio
-[[ -f $k && -f $rd ]] || fail "no $k or $rd (make guest-kernel)"
-boot_build_iso xlite-guests -c "exit_on_shutdown loglvl=info dom0_mem=96M" \
-    -m "$k dom0" -m "$rd dom0-ramdisk"
-boot_iso xlite-guests "$BOOT_ISO"
-out() { expect "^\\(d0\\) (xlite# )*$1" "${2:-30}"; }
-status() { send 'echo status $?'; out "status $1\$"; }
-expect '^\(d0\) xlite# ' 40
+boot_dom0_shell xlite-guests
 send "xlite info"
 out 'free_memory +: ([0-9]+)$'; free_before=${BASH_REMATCH[2]}
 

@@ -5,13 +5,7 @@
 # shut down ('s'), until `xlite destroy`; pause and unpause show 'p' and clear it.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . "$(dirname "$0")/../lib.sh"
-k=$XLITE_ROOT/build/guest/dom0.elf rd=$XLITE_ROOT/build/dom0-ramdisk.cpio
-[[ -f $k && -f $rd ]] || fail "no $k or $rd (make guest-kernel)"
-boot_build_iso xlite-lifecycle -c "exit_on_shutdown loglvl=info dom0_mem=96M" \
-    -m "$k dom0" -m "$rd dom0-ramdisk"
-boot_iso xlite-lifecycle "$BOOT_ISO"
-out() { expect "^\\(d0\\) (xlite# )*$1" "${2:-30}"; }
-expect '^\(d0\) xlite# ' 40
+boot_dom0_shell xlite-lifecycle
 send "xlite create -p /etc/xlite/hello.cfg"
 out 'Domain hello \(id 1\) created, paused$'
 send "xlite list hello"

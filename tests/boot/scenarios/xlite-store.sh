@@ -1,18 +1,13 @@
 #!/usr/bin/env bash
 # xlstored serves a toolstack-built domain's store ring: the guest kernel connects and
 # reads its domid; the standard nodes exist (`xlite store ls`); dom0 reads and writes
-# through the local connection; `xlite shutdown -w` asks the guest through
+# through the local connection; `xlite store watch` keeps a session whose watch fires
+# for writes under its path, and leaves nothing behind; `xlite shutdown -w` asks the guest through
 # control/shutdown and the guest powers itself off; its nodes go with it.
 # shellcheck source-path=SCRIPTDIR/.. source=lib.sh
 . "$(dirname "$0")/../lib.sh"
-k=$XLITE_ROOT/build/guest/dom0.elf rd=$XLITE_ROOT/build/dom0-ramdisk.cpio
-[[ -f $k && -f $rd ]] || fail "no $k or $rd (make guest-kernel)"
-boot_build_iso xlite-store -c "exit_on_shutdown loglvl=info dom0_mem=96M" \
-    -m "$k dom0" -m "$rd dom0-ramdisk"
-boot_iso xlite-store "$BOOT_ISO"
-out() { expect "^\\(d0\\) (xlite# )*$1" "${2:-30}"; }
-expect '^\(d0\) init: started /bin/xlstored' 40
-expect '^\(d0\) xlite# ' 40
+boot_dom0_shell xlite-store
+has '^\(d0\) init: started /bin/xlstored'
 send "xlite create /etc/xlite/hello.cfg"
 send "xlite console hello"
 out 'store: connected \(port [0-9]+\)$'
@@ -28,6 +23,23 @@ out 'hello$'
 send "xlite store write /tool/demo 42"
 send "xlite store read /tool/demo"
 out '42$'
+# A watch lives in a session across requests: it fires once at once, then for each
+# write under its path (by dom0 here), and the session ends with the command.
+send "xlite store watch -n 3 /tool/w > /tmp/watch.out &"
+send "sleep 1"
+send "xlite store write /tool/w/a 1"
+send "xlite store write /tool/other 2"
+send "xlite store write /tool/w/b 3"
+send "sleep 1"
+send "cat /tmp/watch.out"
+out '/tool/w$'
+out '/tool/w/a$'
+out '/tool/w/b$'
+send "ls /run/xlite/xs"
+send "echo end-of-ls"
+out 'end-of-ls$'
+left=$(log_lines | sed -n '/^(d0) ls \/run\/xlite\/xs$/,/[)#] end-of-ls$/p' | grep -E ' c[0-9]+\.' ) || true
+[[ -z $left ]] || fail "session files left after the watch ended:" "$left"
 send "xlite store rm /tool/demo"
 send "xlite store read /tool/demo"
 out 'xlite: store read /tool/demo: ENOENT$'
