@@ -92,6 +92,7 @@ $(NEWLIB_LIBC): FORCE | $(DEPS_STAMP)
 # dom0 is the guest kernel (guest-kernel-patch/kernel.mk) with its ramdisk as module 1;
 # the ramdisk carries test guests (below) in /boot/tests.
 GUESTS_OUT := $(BUILD)/tests/guests
+BENCH_OUT  := $(BUILD)/tests/bench
 include guest-kernel-patch/kernel.mk
 DOM0_KERNEL  := $(BUILD)/guest/dom0.elf
 DOM0_RAMDISK := $(BUILD)/dom0-ramdisk.cpio
@@ -146,7 +147,6 @@ include tests/fuzz/fuzz.mk
 # ---------------------------------------------------------------- benchmarks
 # Bench guests (tests/bench/): `make bench` boots them for figures, `make test` only
 # smoke-tests them (figures never decide pass or fail).
-BENCH_OUT := $(BUILD)/tests/bench
 include tests/bench/bench.mk
 include dom0-tools/tools.mk
 include tests/linux/linux.mk

@@ -74,6 +74,11 @@ GK_DOM0_TEST_GUESTS := domu_info domu_crash domu_db_crash domu_sleep domu_vcpus 
 	domu_hostile_vcpu_init domu_store_flood
 GK_DOM0_TEST_ELFS := $(patsubst %,$(GUESTS_OUT)/%.elf,$(GK_DOM0_TEST_GUESTS))
 GK_DOM0_TEST_CFGS := $(patsubst %,dom0-tools/etc/tests/%.cfg,$(GK_DOM0_TEST_GUESTS))
+# Bench guests that measure alone as domUs (BENCH_OUT: set before this file too):
+# /boot/bench/NAME with /etc/xlite/bench/NAME.cfg.
+GK_DOM0_BENCH_GUESTS := bench_primitives
+GK_DOM0_BENCH_ELFS := $(patsubst %,$(BENCH_OUT)/%.elf,$(GK_DOM0_BENCH_GUESTS))
+GK_DOM0_BENCH_CFGS := $(patsubst %,dom0-tools/etc/bench/%.cfg,$(GK_DOM0_BENCH_GUESTS))
 # `make iso EXTRA_GUESTS="a.elf b.cfg ..."`: *.cfg files go to /etc/xlite, anything else
 # to /boot under its name without .elf. The list is kept in a file so that a change
 # rebuilds the ramdisk.
@@ -84,9 +89,11 @@ $(GK_EXTRA_LIST): FORCE
 	@echo "$(strip $(EXTRA_GUESTS))" | cmp -s - $@ || echo "$(strip $(EXTRA_GUESTS))" > $@
 $(BUILD)/dom0-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOM0_PROGS)) $(GK)/kernel.mk \
 		$(GK_DOM0_TOOLS) $(GK_DOM0_ETC) $(GK_OUT)/domu.elf $(GK_DOM0_TEST_ELFS) \
-		$(GK_DOM0_TEST_CFGS) $(GK_EXTRA_LIST) $(EXTRA_GUESTS) scripts/ramdisk-extra.sh
+		$(GK_DOM0_TEST_CFGS) $(GK_DOM0_BENCH_ELFS) $(GK_DOM0_BENCH_CFGS) $(GK_EXTRA_LIST) \
+		$(EXTRA_GUESTS) scripts/ramdisk-extra.sh
 	@rm -rf $(BUILD)/ramdisk-root && mkdir -p $(BUILD)/ramdisk-root/bin \
-		$(BUILD)/ramdisk-root/etc/xlite/tests $(BUILD)/ramdisk-root/boot/tests
+		$(BUILD)/ramdisk-root/etc/xlite/tests $(BUILD)/ramdisk-root/boot/tests \
+		$(BUILD)/ramdisk-root/etc/xlite/bench $(BUILD)/ramdisk-root/boot/bench
 	cp $(filter $(GK_OUT)/bin/%,$^) $(GK_DOM0_TOOLS) $(BUILD)/ramdisk-root/bin/
 	echo "xlite dom0 ramdisk" > $(BUILD)/ramdisk-root/etc/motd
 	cp dom0-tools/etc/rc $(BUILD)/ramdisk-root/etc/rc
@@ -95,6 +102,9 @@ $(BUILD)/dom0-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOM0_PROGS)) $(GK)
 	for g in $(GK_DOM0_TEST_GUESTS); do \
 		strip -g -o $(BUILD)/ramdisk-root/boot/tests/$$g $(GUESTS_OUT)/$$g.elf || exit 1; done
 	cp $(GK_DOM0_TEST_CFGS) $(BUILD)/ramdisk-root/etc/xlite/tests/
+	for g in $(GK_DOM0_BENCH_GUESTS); do \
+		strip -g -o $(BUILD)/ramdisk-root/boot/bench/$$g $(BENCH_OUT)/$$g.elf || exit 1; done
+	cp $(GK_DOM0_BENCH_CFGS) $(BUILD)/ramdisk-root/etc/xlite/bench/
 	bash scripts/ramdisk-extra.sh $(BUILD)/ramdisk-root $(EXTRA_GUESTS)
 	cd $(BUILD)/ramdisk-root && find . | LC_ALL=C sort | cpio -o -H newc --quiet > $(abspath $@)
 $(BUILD)/domu-ramdisk.cpio: $(patsubst %,$(GK_OUT)/bin/%,$(GK_DOMU_PROGS)) $(GK)/kernel.mk

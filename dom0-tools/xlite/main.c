@@ -41,6 +41,8 @@ static const struct command commands[] = {
     { "uptime", cmd_uptime, true, "[Domain ...]", "Uptime of domains" },
     { "domid", cmd_domid, true, "<DomainName>", "The id of a domain" },
     { "domname", cmd_domname, true, "<DomainId>", "The name of a domain" },
+    { "lsevtchn", cmd_lsevtchn, true, "[Domain]",
+      "A domain's event channel ports in use (Domain-0's by default), as Xen's lsevtchn" },
     { "store", cmd_store, false,
       "read|rm|ls <Path> | write <Path> <Value> | watch [-n N] <Path>",
       "Read, write, remove or list (recursively) store nodes, or watch a path, as dom0" },

@@ -47,5 +47,6 @@ int cmd_dmesg(int argc, char **argv);
 int console_open(uint32_t domid, const char *name);
 int console_follow(uint32_t domid, int fd);
 int cmd_store(int argc, char **argv);
+int cmd_lsevtchn(int argc, char **argv);
 
 #endif

@@ -190,6 +190,16 @@ long ctrl_evtchn_alloc_unbound(const struct ctrl *c, domid_t dom, domid_t remote
     return rc;
 }
 
+long ctrl_evtchn_status(const struct ctrl *c, domid_t dom, uint32_t port,
+                        struct evtchn_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->dom = dom;
+    st->port = port;
+    return hcall(c, __HYPERVISOR_event_channel_op, EVTCHNOP_status, (uint64_t)(uintptr_t)st,
+                 0, 0);
+}
+
 long ctrl_gnttab_setup_table(const struct ctrl *c, domid_t dom, uint32_t nr,
                              uint64_t *frames, int16_t *status)
 {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <xlite/domctl.h>
+#include <xlite/event_channel.h>
 #include <xlite/xen.h>
 
 struct ctrl_ops {
@@ -70,6 +71,10 @@ long ctrl_pin_l4(const struct ctrl *c, domid_t domid, uint64_t mfn);
 /* A port of domain dom, unbound, for remote to bind; *port gets it. */
 long ctrl_evtchn_alloc_unbound(const struct ctrl *c, domid_t dom, domid_t remote,
                                uint32_t *port);
+/* EVTCHNOP_status of port of domain dom into *st: 0 or the hypercall's -errno
+ * (-EINVAL past the last port). */
+long ctrl_evtchn_status(const struct ctrl *c, domid_t dom, uint32_t port,
+                        struct evtchn_status *st);
 /* GNTTABOP_setup_table for domain dom: its first nr grant-table frames' MFNs in frames[].
  * Returns 0, the hypercall's -errno, or -XEN_EINVAL if the op's GNTST status was not okay
  * (*status gets it when status is not NULL). */

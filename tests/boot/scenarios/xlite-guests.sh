@@ -2,7 +2,8 @@
 # Test guests through the toolstack: the boot-time domU test guests shipped in dom0's
 # ramdisk (/boot/tests, /etc/xlite/tests) run under `xlite create -c` and report the
 # results their boot-time scenarios report, shown by `xlite console` (dom0's "(d0)"
-# lines, not the hypervisor's). Beside a running `hello`:
+# lines, not the hypervisor's); so does the bench guest in /boot/bench. Beside a
+# running `hello`:
 #  - domu_crash (on_crash=preserve) crashes: xlconsoled reports it, it stays listed as
 #    crashed ('c') until destroyed; domu_db_crash (on_crash=destroy) is gone;
 #  - domu_store_flood floods its store ring and then writes garbage: xlstored cuts it
@@ -29,6 +30,11 @@ for g in domu_vcpus domu_hostile_vcpu_init domu_sleep; do
     status 0
 done
 reject '^\(d0\) (xlite# )*(FAIL|  .*: check failed)'
+# A bench guest measures from a domU too (figures, not checked here).
+send "xlite create -c -q /etc/xlite/bench/bench_primitives.cfg"
+out 'bench null-hypercall-median [0-9.]+ cycles$' 60
+out 'bench-done$' 60
+status 0
 
 # Crashes beside a running domain, each honouring its on_crash.
 send "xlite create -q /etc/xlite/hello.cfg"
