@@ -129,6 +129,7 @@ UNIT_HV_SRCS := $(addprefix $(HV_COMMON)/,multiboot2.c cmdline.c memmap.c frame.
 UNIT_SRCS := $(wildcard tests/unit/*.c) $(UNIT_HV_SRCS)
 UNIT_BIN  := $(BUILD)/tests/unit/run-unit
 $(UNIT_BIN): $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(wildcard $(HV_DIR)/include/*/*.h) \
+		$(HV_COMMON)/string.c \
 		$(wildcard $(HV_ARCH)/include/*/*.h) | $(DEPS_STAMP)
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -g -O1 $(WARN) -DXLITE_HOST_TEST -fsanitize=address,undefined \

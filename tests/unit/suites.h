@@ -23,7 +23,8 @@
     X(domu_config)       \
     X(evtchn_ports)      \
     X(grant_table)       \
-    X(ptwr_insn)
+    X(ptwr_insn)         \
+    X(string)
 
 #define UNIT_DECLARE_SUITE(name) Suite *name##_suite(void);
 UNIT_SUITES(UNIT_DECLARE_SUITE)
