@@ -727,9 +727,7 @@ static int16_t copy_side_init(struct gnt_core *c, uint16_t self,
                               const struct gnttab_copy_ptr *p, bool gref, bool rw,
                               struct copy_side *s)
 {
-    memset(s, 0, sizeof(*s));
-    s->gref = gref;
-    s->rw = rw;
+    *s = (struct copy_side){ .gref = gref, .rw = rw };
     if (!gref) {
         s->mfn = p->u.gmfn;
         return p->domid == DOMID_SELF ? GNTST_okay : GNTST_permission_denied;

@@ -275,7 +275,10 @@ static long batch(struct vcpu *v, uint64_t cmd, enum batch_op kind, uint64_t uop
             gnt_copy(gc(), self, &op.copy);
             break;
         }
-        if (copy_to_guest(at, &op, size[kind])) {
+        /* A copy's only result is its status (Xen writes back nothing else). */
+        if (kind == B_COPY ? copy_to_guest(at + offsetof(struct gnttab_copy, status),
+                                           &op.copy.status, sizeof(op.copy.status))
+                           : copy_to_guest(at, &op, size[kind])) {
             rc = -XEN_EFAULT;
             break;
         }
