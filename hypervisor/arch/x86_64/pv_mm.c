@@ -146,12 +146,18 @@ int pv_pin_initial_l4(struct domain *d, mfn_t l4)
     return pt_set_baseptr(pv_mm_env(), d->id, &d->vcpus[0]->kernel_l4, l4);
 }
 
+/* Where a dead domain's vCPUs point their vcpu_info: its registered frame and its
+ * shared_info go back to the allocator, and no stray write (a timer or an event raced
+ * with the teardown) may land in a frame that now belongs to someone else. Masked. */
+static struct vcpu_info dead_vcpu_info = { .evtchn_upcall_mask = 1 };
+
 void arch_domain_relinquish(struct domain *d)
 {
     const struct pt_env *e = pv_mm_env();
 
     for (unsigned int i = 0; i < d->max_vcpus; i++) {
         struct vcpu *v = d->vcpus[i];
+        v->vcpu_info = &dead_vcpu_info;
         pv_gdt_release(v);
         if (v->vcpu_info_mfn != INVALID_MFN) {
             pv_put_frame_type(d, v->vcpu_info_mfn);
