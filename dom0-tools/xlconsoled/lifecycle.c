@@ -56,6 +56,10 @@ static void restart(const struct domrec *r)
         cd_log("%s: restart failed (xlite create %s)", copy.name, copy.config);
 }
 
+/* A guest that crashes this soon after it was built would crash again at once:
+ * on_crash=restart then destroys it instead of looping for ever. */
+#define RESTART_MIN_UPTIME_NS (10ull * 1000000000ull)
+
 void lifecycle_apply(struct dom_console *d, uint32_t flags)
 {
     unsigned int reason = XLITE_DOMINFO_SHUTDOWN_REASON(flags);
@@ -63,7 +67,15 @@ void lifecycle_apply(struct dom_console *d, uint32_t flags)
     const char *action = action_for(&r, reason);
 
     d->acted = true;
-    cd_log("%s (d%u): shut down (%s): %s", r.name, r.domid, reason_name(reason), action);
+    uint64_t up = xl_clock(XCLOCK_MONOTONIC) - r.created_ns;
+    if (reason == SHUTDOWN_crash && !strcmp(action, "restart") && up < RESTART_MIN_UPTIME_NS) {
+        cd_log("%s (d%u): shut down (crash) %llu ms after it was built: destroy, not restart "
+               "(it would crash again)", r.name, r.domid,
+               (unsigned long long)(up / 1000000ull));
+        action = "destroy";
+    } else {
+        cd_log("%s (d%u): shut down (%s): %s", r.name, r.domid, reason_name(reason), action);
+    }
     if (!strcmp(action, "preserve"))
         return;
     console_detach(d);

@@ -5,7 +5,8 @@
 # lines, not the hypervisor's); so does the bench guest in /boot/bench. Beside a
 # running `hello`:
 #  - domu_crash (on_crash=preserve) crashes: xlconsoled reports it, it stays listed as
-#    crashed ('c') until destroyed; domu_db_crash (on_crash=destroy) is gone;
+#    crashed ('c') until destroyed; domu_db_crash (on_crash=destroy) is gone; with
+#    on_crash=restart, a guest that crashes at once is destroyed, not restarted in a loop;
 #  - domu_store_flood floods its store ring and then writes garbage: xlstored cuts it
 #    off and still serves dom0 and hello;
 #  - a truncated ELF is refused in one line and leaves nothing behind;
@@ -50,6 +51,12 @@ send "xlite create -q /etc/xlite/tests/domu_db_crash.cfg"
 out 'xlconsoled: domu_db_crash \(d[0-9]+\): shut down \(crash\): destroy$'
 send "xlite domid domu_db_crash"
 out "xlite: no domain named 'domu_db_crash'$"
+# on_crash=restart of a guest that crashes at once: destroyed, not restarted for ever.
+send "xlite create -q /etc/xlite/tests/domu_crash.cfg on_crash=\"restart\""
+out 'xlconsoled: domu_crash \(d[0-9]+\): shut down \(crash\) [0-9]+ ms after it was built: destroy, not restart \(it would crash again\)$'
+send "sleep 1"
+send "xlite domid domu_crash"
+out "xlite: no domain named 'domu_crash'$"
 
 # A hostile store client: throttled, then cut off; the store still serves the others.
 send "xlite create -c -q /etc/xlite/tests/domu_store_flood.cfg"
