@@ -169,3 +169,4 @@ distclean:
 	rm -rf $(BUILD)
 
 -include $(HV_OBJS:.o=.d)
+include tests/bench/xen/xen.mk
