@@ -30,6 +30,7 @@ _Static_assert(MAX_VCPUS_PER_DOM <= XEN_LEGACY_MAX_VCPUS, "vcpu_info lives in sh
 struct evtchn_poll {
     struct timer timer;                 /* the poll's timeout */
     bool active;                        /* the vCPU sleeps in SCHEDOP_poll */
+    uint64_t raised_at_start;           /* the domain's `raised` when it began */
     uint16_t nr;                        /* 0: any port of the domain wakes it */
     uint16_t ports[XLITE_SCHEDOP_POLL_MAX_PORTS];
 };
@@ -39,6 +40,7 @@ struct evtchn_domain {
     struct domain *d;
     mfn_t mfn;                          /* first of the frames holding this struct */
     struct evtchn_poll poll[MAX_VCPUS_PER_DOM];
+    uint64_t raised;                    /* ports raised so far (for the 'v' debug key) */
 };
 
 _Static_assert(offsetof(struct evtchn_domain, table) == 0, "table first");
@@ -90,6 +92,7 @@ static void env_notify(void *ctx, struct evtchn_table *t, evtchn_port_t port,
     struct domain *d = dom_of_table(t);
 
     (void)ctx;
+    d->evtchn->raised++;
     if (kick && vcpu < d->max_vcpus)
         evtchn_kick(d->vcpus[vcpu]);
     for (unsigned int n = 0; n < d->max_vcpus; n++) {
@@ -209,6 +212,7 @@ void evtchn_poll_block(struct vcpu *v, const evtchn_port_t *ports, unsigned int 
     for (unsigned int i = 0; i < nr; i++)
         ps->ports[i] = (uint16_t)ports[i];    /* checked < EVTCHN_NR_PORTS by the caller */
     ps->nr = (uint16_t)nr;
+    ps->raised_at_start = ed->raised;
     ps->active = true;
     if (timeout)
         timer_set(&ps->timer, timeout);
@@ -226,7 +230,8 @@ void evtchn_poll_describe(const struct vcpu *v, char *buf, size_t size)
     const struct evtchn_poll *ps = &ed->poll[v->id];
     for (unsigned int i = 0; i < ps->nr; i++)
         pending += evtchn_poll_port_state(&ed->table, ps->ports[i]) > 0;
-    xl_snprintf(buf, size, " polling %u ports (%u pending) timeout %s", ps->nr, pending,
+    xl_snprintf(buf, size, " polling %u ports (%u pending, %lu raised since) timeout %s",
+                ps->nr, pending, (unsigned long)(ed->raised - ps->raised_at_start),
                 ps->timer.active ? "armed" : "none");
 }
 

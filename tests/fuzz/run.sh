@@ -80,8 +80,9 @@ clean() { tr -d '\r' < "$1" | sed 's/\x1b\[[0-9;?]*[@-~]//g'; }
 
 # stall_verdict LOG KEYFD: the fuzzer made no progress. Types the 'v' debug key and reads
 # the fuzzer's vCPU states. If the hypervisor answers, the victim is alive, and every
-# fuzzer vCPU is down, blocked with no timer armed and no event pending, or polling
-# ports none of which is pending with no timeout, the fuzzer put itself to sleep for
+# fuzzer vCPU is down, blocked with no timer armed and no event pending, or polling with
+# no timeout ports none of which is pending (every port: none raised since the poll
+# began; events pending before it do not wake it, as in Xen), it put itself to sleep for
 # good (as it would on Xen): a legitimate end, treated like a crash (B_VERDICT=crashed).
 # Anything else (a vCPU asleep with a timer or an event pending is a lost wake-up, one
 # that runs is a spin) stays a hang.
@@ -102,9 +103,12 @@ stall_verdict() {
     while read -r l; do
         if [[ $l =~ :\ down ]]; then
             continue
+        elif [[ $l =~ \ blocked\ polling\ 0\ ports ]]; then
+            # Polling every port: any port raised since it began would have woken it.
+            [[ $l =~ ,\ 0\ raised\ since\)\ timeout\ none ]] || return
         elif [[ $l =~ \ blocked\ polling ]]; then
             # SCHEDOP_poll wakes only for its ports or its timeout, as in Xen.
-            [[ $l =~ \(0\ pending\)\ timeout\ none ]] || return
+            [[ $l =~ \(0\ pending,\ [0-9]+\ raised\ since\)\ timeout\ none ]] || return
         elif [[ $l =~ \ blocked ]]; then
             [[ $l =~ pending\ 0 && $l =~ singleshot\ off && $l =~ periodic\ off ]] || return
         else

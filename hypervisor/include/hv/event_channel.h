@@ -48,8 +48,9 @@ long evtchn_poll_port(struct domain *d, evtchn_port_t port);
  * Events stay masked as they were. The hypercall returns 0 when v runs again. */
 void evtchn_poll_block(struct vcpu *v, const evtchn_port_t *ports, unsigned int nr,
                        uint64_t timeout);
-/* For the 'v' debug key: " polling N ports (K pending) timeout armed|none" while v
- * sleeps in SCHEDOP_poll (N 0: any port wakes it), else "". */
+/* For the 'v' debug key: " polling N ports (K pending, R raised since) timeout
+ * armed|none" while v sleeps in SCHEDOP_poll, else "". N 0: any port raised wakes it,
+ * so R > 0 then would be a lost wake-up; with N > 0, K > 0 would be. */
 void evtchn_poll_describe(const struct vcpu *v, char *buf, size_t size);
 
 #endif
