@@ -8,6 +8,8 @@
 #
 # Environment:
 #   BENCH_XEN_BOOTS        runs per scenario on each side [2]
+#   BENCH_XEN_XLITE_DOMU   1: on xlite, boot SCENARIO_domu.sh where there is one (the
+#                          measurer as a domU, as on Xen) [0: the measurer is dom0]
 #   BENCH_XEN_SIDES        both, xlite or xen [both]; with one side, the other side's
 #                          figures from the previous run (if any) are reused
 #   BENCH_XEN_DIR          output and package cache [build/bench-xen]
@@ -132,10 +134,18 @@ if [[ $sides != xen ]]; then
     for ((b = 1; b <= nruns; b++)); do
         for i in "${!names[@]}"; do
             scen=${names[i]} t0=$SECONDS
-            mods=""
+            mods="" hv=${s_hv[i]} cmd=${s_cmdline[i]}
             [[ -z ${s_peer[i]} ]] ||
                 mods="${s_peer[i]} domU name=peer memory=${s_peer_mib[i]} cmdline=\"${s_peer_cmdline[i]}\""
-            line=$(BOOT_LOG_DIR=$out/xlite BENCH_HV_OPTS="${s_hv[i]}" BENCH_CMDLINE="${s_cmdline[i]}" \
+            domu=$root/tests/bench/scenarios/${scen}_domu.sh
+            if [[ ${BENCH_XEN_XLITE_DOMU:-0} == 1 && -f $domu ]]; then
+                # shellcheck disable=SC2034  # guest, boots, figures: not used here
+                mapfile -d '' -t f < <(guest="" boots=0 hv_opts="" cmdline="" figures=() \
+                    modules=(); . "$domu"; printf '%s\0%s\0%s\0' "$hv_opts" "$cmdline" \
+                    "${modules[0]:-}")
+                hv=${f[0]} cmd=${f[1]} mods=${f[2]}
+            fi
+            line=$(BOOT_LOG_DIR=$out/xlite BENCH_HV_OPTS="$hv" BENCH_CMDLINE="$cmd" \
                    BENCH_MODULES="$mods" BENCH_ISO="$out/xlite/$scen.iso" BENCH_REUSE_ISO=$((b > 1)) \
                    bash "$root/tests/bench/boot-one.sh" "$scen-$b" "$guests/${s_guest[i]}.elf" \
                    2> "$out/xlite/$scen-$b.err" | tail -n 1)
