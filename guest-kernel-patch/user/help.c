@@ -12,7 +12,7 @@ int main(void)
            "  reboot         restart the domain   help           this text\n"
            "  head [-c N|-n N] [FILE]  the first bytes or lines of a file\n"
            "  xlite help     the toolstack (create, list, console, destroy, ...)\n"
-           "Shell: CMD | CMD, > FILE, >> FILE, < FILE, CMD &, $? (last status),\n"
+           "Shell: CMD | CMD, > FILE, >> FILE, < FILE, CMD &, $? (last status), 'a word',\n"
            "  cd [DIR], pwd, exit [N], exec CMD. Ctrl-C stops the foreground command,\n"
            "  Ctrl-U clears the line, up/down arrows walk the history.\n"
            "/tmp, /run and /var/log are writable; the rest is the read-only ramdisk.\n");

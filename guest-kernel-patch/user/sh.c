@@ -24,7 +24,9 @@ struct cmd {
 
 static int last_status;
 
-/* Split into words; | < > >> & are words of their own. Returns the count. */
+/* Split into words; | < > >> & are words of their own; '...' is taken as it is (blanks,
+ * operators and double quotes kept, the single quotes dropped), as in sh: what
+ * `xlite create cfg 'cmdline="a b"'` needs. Returns the count. */
 static int tokenize(char *s, char **w, int max)
 {
     int n = 0;
@@ -48,8 +50,21 @@ static int tokenize(char *s, char **w, int max)
             continue;
         }
         w[n++] = s;
-        while (*s && !strchr(" \t\n|<>&", *s))
-            s++;
+        char *d = s;                       /* the word is compacted in place */
+        while (*s && !strchr(" \t\n|<>&", *s)) {
+            if (*s == '\'') {
+                char *e = strchr(s + 1, '\'');
+                if (!e)
+                    e = s + strlen(s);     /* unterminated: to the end of the line */
+                memmove(d, s + 1, (size_t)(e - s - 1));
+                d += e - s - 1;
+                s = *e ? e + 1 : e;
+                continue;
+            }
+            *d++ = *s++;
+        }
+        if (d < s)
+            *d = '\0';                    /* s's separator (if any) is ended above */
     }
     return n;
 }

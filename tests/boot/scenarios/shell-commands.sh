@@ -52,6 +52,8 @@ send "ls"
 out '- +[0-9]+ sh$'
 send "cat ../etc/motd"
 out 'xlite dom0 ramdisk$'
+send "echo 'two  blanks|and \"quotes\"' after"
+out 'two  blanks\|and "quotes" after$'
 send "head -n 1 /etc/xlite/hello.cfg"
 out '# The demo domU: .*$'
 send "head -c 5 /etc/motd > /tmp/h5"
