@@ -71,7 +71,8 @@ GK_DOM0_ETC := dom0-tools/etc/rc dom0-tools/etc/hello.cfg
 # so `xlite create -c /etc/xlite/tests/NAME.cfg` shows the results their boot-time
 # scenarios see. Needs GUESTS_OUT (the top-level Makefile sets it before this file).
 GK_DOM0_TEST_GUESTS := domu_info domu_crash domu_db_crash domu_sleep domu_vcpus \
-	domu_hostile_vcpu_init domu_store_flood domu_grant_granter domu_grant_peer domu_evtchn_pingpong
+	domu_hostile_vcpu_init domu_store_flood domu_grant_granter domu_grant_peer domu_evtchn_pingpong \
+	domu_grant_dies domu_grant_survivor domu_grant_mapper_dies domu_mmu_victim domu_mmu_attacker
 GK_DOM0_TEST_ELFS := $(patsubst %,$(GUESTS_OUT)/%.elf,$(GK_DOM0_TEST_GUESTS))
 GK_DOM0_TEST_CFGS := $(patsubst %,dom0-tools/etc/tests/%.cfg,$(GK_DOM0_TEST_GUESTS))
 # Bench guests that measure alone as domUs (BENCH_OUT: set before this file too):
