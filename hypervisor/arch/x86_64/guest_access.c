@@ -1,6 +1,7 @@
-/* Checked guest-memory copies. The copy instruction has an exception-table entry, so a
- * page fault inside it resumes at the fixup with RCX = bytes left instead of being a
- * hypervisor fault. With SMAP, STAC/CLAC open user access for just this instruction. */
+/* Checked guest-memory copies. The copy's loads and stores have exception-table
+ * entries, so a page fault inside them resumes at the fixup with the count of bytes
+ * left instead of being a hypervisor fault. With SMAP, STAC/CLAC open user access
+ * for just the copy. */
 #include <x86/cpu.h>
 #include <asm/guest_access.h>
 #include <x86/layout.h>
@@ -21,18 +22,41 @@ bool guest_range_ok(uint64_t va, size_t len)
     return va >= HV_VIRT_END;
 }
 
-/* Returns the number of bytes NOT copied. */
+/* The copies move 8-byte words, then the last bytes one by one: under TCG a
+ * `rep movs` costs a round through the translated-block loop per element, and guest
+ * frames (bounces, iret) are copied on every trap. Every load and store that touches
+ * guest memory has an exception-table entry resuming at the end with the count of
+ * bytes left. Returns the number of bytes NOT copied. */
+#define EX_ENTRY(insn, fixup) \
+    ".pushsection .ex_table, \"a\"\n.balign 8\n.quad " #insn ", " #fixup "\n.popsection\n"
+
 static size_t raw_copy(void *dst, const void *src, size_t n)
 {
+    uint64_t tmp;
+
     if (cpu_has_smap)
         __asm__ volatile("stac" ::: "memory");
-    __asm__ volatile("1: rep movsb\n"
-                     "2:\n"
-                     ".pushsection .ex_table, \"a\"\n"
-                     ".balign 8\n"
-                     ".quad 1b, 2b\n"
-                     ".popsection"
-                     : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+    __asm__ volatile("    cmp   $8, %[n]\n"
+                     "    jb    3f\n"
+                     "1:  mov   (%[s]), %[t]\n"
+                     "2:  mov   %[t], (%[d])\n"
+                     "    add   $8, %[s]\n"
+                     "    add   $8, %[d]\n"
+                     "    sub   $8, %[n]\n"
+                     "    cmp   $8, %[n]\n"
+                     "    jae   1b\n"
+                     "3:  test  %[n], %[n]\n"
+                     "    jz    6f\n"
+                     "4:  movb  (%[s]), %b[t]\n"
+                     "5:  movb  %b[t], (%[d])\n"
+                     "    inc   %[s]\n"
+                     "    inc   %[d]\n"
+                     "    dec   %[n]\n"
+                     "    jnz   4b\n"
+                     "6:\n"
+                     EX_ENTRY(1b, 6b) EX_ENTRY(2b, 6b) EX_ENTRY(4b, 6b) EX_ENTRY(5b, 6b)
+                     : [d] "+r"(dst), [s] "+r"(src), [n] "+r"(n), [t] "=&q"(tmp)
+                     :: "memory", "cc");
     if (cpu_has_smap)
         __asm__ volatile("clac" ::: "memory");
     return n;
@@ -42,13 +66,22 @@ static size_t raw_zero(void *dst, size_t n)
 {
     if (cpu_has_smap)
         __asm__ volatile("stac" ::: "memory");
-    __asm__ volatile("1: rep stosb\n"
-                     "2:\n"
-                     ".pushsection .ex_table, \"a\"\n"
-                     ".balign 8\n"
-                     ".quad 1b, 2b\n"
-                     ".popsection"
-                     : "+D"(dst), "+c"(n) : "a"(0) : "memory");
+    __asm__ volatile("    cmp   $8, %[n]\n"
+                     "    jb    3f\n"
+                     "1:  movq  $0, (%[d])\n"
+                     "    add   $8, %[d]\n"
+                     "    sub   $8, %[n]\n"
+                     "    cmp   $8, %[n]\n"
+                     "    jae   1b\n"
+                     "3:  test  %[n], %[n]\n"
+                     "    jz    6f\n"
+                     "4:  movb  $0, (%[d])\n"
+                     "    inc   %[d]\n"
+                     "    dec   %[n]\n"
+                     "    jnz   4b\n"
+                     "6:\n"
+                     EX_ENTRY(1b, 6b) EX_ENTRY(4b, 6b)
+                     : [d] "+r"(dst), [n] "+r"(n) :: "memory", "cc");
     if (cpu_has_smap)
         __asm__ volatile("clac" ::: "memory");
     return n;
