@@ -17,6 +17,34 @@
 #define HAS_EC(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || \
                    (v) == 29 || (v) == 30)
 
+/* The general registers, pushed in struct cpu_regs order (r15 ends at the lowest). */
+.macro SAVE_GPRS
+    cld
+    push    %rdi
+    push    %rsi
+    push    %rdx
+    push    %rcx
+    push    %rax
+    push    %r8
+    push    %r9
+    push    %r10
+    push    %r11
+    push    %rbx
+    push    %rbp
+    push    %r12
+    push    %r13
+    push    %r14
+    push    %r15
+.endm
+
+/* A fake frame (interrupted rbp, rip) above the saved registers at %rdi, so that
+ * stack traces run through the entry. */
+.macro TRACE_FRAME
+    pushq   17 * 8(%rdi)
+    pushq   4 * 8(%rdi)
+    mov     %rsp, %rbp
+.endm
+
     .text
     .balign 16
     .global entry_stubs
@@ -35,7 +63,8 @@ entry_stubs:
 
 /* SYSCALL from ring 3 (guest kernel: hypercall; guest user: bounce). IF is clear
  * (SYSCALL_MASK), RSP is still the guest's; no guest-controlled state (GS base) is
- * used to find the hypervisor stack. */
+ * used to find the hypervisor stack. The hypercall path: straight to pv_do_syscall and
+ * pv_exit_to_guest, not through do_trap (whose cases it would only pass through). */
     .global syscall_entry
 syscall_entry:
     mov     %rsp, cpu0 + PERCPU_SYSCALL_SCRATCH(%rip)
@@ -47,7 +76,14 @@ syscall_entry:
     push    %rcx                            /* rip */
     pushq   $0
     pushq   $ENTRY_SYSCALL
-    jmp     common_entry
+    SAVE_GPRS
+    mov     %rsp, %rdi
+    TRACE_FRAME
+    call    pv_do_syscall
+    lea     16(%rsp), %rdi
+    call    pv_exit_to_guest
+    add     $16, %rsp
+    jmp     restore_all
 
 /* SYSCALL from 32-bit compatibility mode (CSTAR). */
     .global syscall32_entry
@@ -64,22 +100,7 @@ syscall32_entry:
     jmp     common_entry
 
 common_entry:
-    cld
-    push    %rdi
-    push    %rsi
-    push    %rdx
-    push    %rcx
-    push    %rax
-    push    %r8
-    push    %r9
-    push    %r10
-    push    %r11
-    push    %rbx
-    push    %rbp
-    push    %r12
-    push    %r13
-    push    %r14
-    push    %r15
+    SAVE_GPRS
     /* A guest's frame must sit at the top of the CPU stack, where the exit path and
      * context switch look for it. #DB/NMI/#MC arrive on IST stacks: move the frame. */
     testb   $3, FRAME_CS(%rsp)
@@ -95,10 +116,7 @@ common_entry:
     mov     %rdx, %rsp
 1:
     mov     %rsp, %rdi
-    /* A fake frame (interrupted rbp, rip) so stack traces run through the trap. */
-    pushq   17 * 8(%rdi)
-    pushq   4 * 8(%rdi)
-    mov     %rsp, %rbp
+    TRACE_FRAME
     call    do_trap
     add     $16, %rsp
     .global restore_all
@@ -111,9 +129,14 @@ restore_all:
     je      .Lpop_all
     movq    $0, cpu0 + PERCPU_SYSRET_OK(%rip)
     /* An exception from ring 3 leaves SS null; AMD's SYSRET keeps a null SS's
-     * "unusable" attribute, which would break 32-bit code the guest runs later. */
+     * "unusable" attribute, which would break 32-bit code the guest runs later.
+     * Loading SS is slow (and ends a translated block under TCG): only when null. */
+    mov     %ss, %eax
+    test    $~3, %eax
+    jnz     2f
     mov     $HV_DS, %eax
     mov     %eax, %ss
+2:
     pop     %r15
     pop     %r14
     pop     %r13
