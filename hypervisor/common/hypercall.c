@@ -49,25 +49,31 @@ static const struct hypercall table[NR_HYPERCALLS] = { HYPERCALLS(HC_ENTRY) };
 
 static unsigned int depth;          /* >1 inside a multicall */
 
-static long call_handler(const struct hypercall *h, const uint64_t a[6])
+/* Hypercall nr, by the handler's arity. Inlined into both callers: on the null
+ * hypercall's path every call and argument copy shows (PERFORMANCE.md). */
+static inline __attribute__((always_inline)) long invoke(unsigned long nr, a_t a0, a_t a1,
+                                                         a_t a2, a_t a3)
 {
+    if (nr >= NR_HYPERCALLS || !table[nr].name)
+        return -XEN_ENOSYS;
+    const struct hypercall *h = &table[nr];
+    long rc;
+
+    depth++;
     switch (h->nr_args) {
-    case 0: return h->fn.a0();
-    case 1: return h->fn.a1(a[0]);
-    case 2: return h->fn.a2(a[0], a[1]);
-    case 3: return h->fn.a3(a[0], a[1], a[2]);
-    default: return h->fn.a4(a[0], a[1], a[2], a[3]);
+    case 0: rc = h->fn.a0(); break;
+    case 1: rc = h->fn.a1(a0); break;
+    case 2: rc = h->fn.a2(a0, a1); break;
+    case 3: rc = h->fn.a3(a0, a1, a2); break;
+    default: rc = h->fn.a4(a0, a1, a2, a3); break;
     }
+    depth--;
+    return rc;
 }
 
 long hypercall_call(unsigned long nr, const uint64_t args[6])
 {
-    if (nr >= NR_HYPERCALLS || !table[nr].name)
-        return -XEN_ENOSYS;
-    depth++;
-    long rc = call_handler(&table[nr], args);
-    depth--;
-    return rc;
+    return invoke(nr, args[0], args[1], args[2], args[3]);
 }
 
 /* bench: calls and TSC cycles per hypercall number, timed around the handler only
@@ -78,16 +84,14 @@ static struct {
 
 void hypercall_dispatch(struct cpu_regs *regs)
 {
-    const uint64_t args[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8,
-                               regs->r9 };
     unsigned long nr = regs->rax;
 
-    if (!hv_opts.bench) {
-        regs->rax = (uint64_t)hypercall_call(nr, args);
+    if (likely(!hv_opts.bench)) {
+        regs->rax = (uint64_t)invoke(nr, regs->rdi, regs->rsi, regs->rdx, regs->r10);
         return;
     }
     uint64_t t0 = get_cycles();
-    regs->rax = (uint64_t)hypercall_call(nr, args);
+    regs->rax = (uint64_t)invoke(nr, regs->rdi, regs->rsi, regs->rdx, regs->r10);
     uint64_t dt = get_cycles() - t0;
     unsigned int slot = nr < NR_HYPERCALLS ? (unsigned int)nr : NR_HYPERCALLS;
     profile[slot].calls++;

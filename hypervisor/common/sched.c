@@ -8,7 +8,7 @@
 #include <asm/time.h>
 #include <hv/timer.h>
 
-static bool need_resched;
+bool sched_resched_pending;         /* read through sched_need_resched() */
 
 static void runstate_set(struct vcpu *v, int state, uint64_t now)
 {
@@ -20,20 +20,9 @@ static void runstate_set(struct vcpu *v, int state, uint64_t now)
     rs->state_entry_time = now;
 }
 
-bool vcpu_runnable(const struct vcpu *v)
-{
-    return v && v->online && !v->blocked && v->domain->state == DOM_RUNNING &&
-           !v->domain->paused;
-}
-
 void sched_kick(void)
 {
-    need_resched = true;
-}
-
-bool sched_need_resched(void)
-{
-    return need_resched;
+    sched_resched_pending = true;
 }
 
 /* The least virtual runtime among runnable vCPUs other than `skip`, or UINT64_MAX. */
@@ -97,7 +86,7 @@ struct vcpu *sched_schedule(struct vcpu *prev)
             runstate_set(prev, RUNSTATE_runnable, now);
     }
     struct vcpu *next = pick(prev);
-    need_resched = false;
+    sched_resched_pending = false;
     if (!next) {
         timer_set_slice_end(0);
         return NULL;
@@ -158,7 +147,7 @@ void sched_yield(struct vcpu *v)
     account(v, now_ns());
     if (v->vruntime <= max)
         v->vruntime = max + 1;
-    need_resched = true;
+    sched_resched_pending = true;
 }
 
 void vcpu_wake(struct vcpu *v)
@@ -186,7 +175,7 @@ void vcpu_wake(struct vcpu *v)
         timer_shorten_slice(running->scheduled_at + SCHED_RATELIMIT_NS);
         return;
     }
-    need_resched = true;
+    sched_resched_pending = true;
 }
 
 void vcpu_set_online(struct vcpu *v, bool online)
@@ -199,7 +188,7 @@ void vcpu_set_online(struct vcpu *v, bool online)
         runstate_set(v, RUNSTATE_runnable, now);
     } else if (!online && v->online) {
         runstate_set(v, RUNSTATE_offline, now);
-        need_resched = true;
+        sched_resched_pending = true;
     }
     v->online = online;
 }
@@ -213,7 +202,7 @@ void vcpu_kick_event(struct vcpu *v)
 /* The slice ended: the running vCPU yields at its next exit. */
 void sched_slice_expired(void)
 {
-    need_resched = true;
+    sched_resched_pending = true;
 }
 
 void vcpu_raise_virq_timer(struct vcpu *v)

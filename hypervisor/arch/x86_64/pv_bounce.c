@@ -86,25 +86,34 @@ static const bool vector_has_ec[32] = {
     [17] = true, [21] = true,
 };
 
+/* Out of line (cold): the message buffer stays off the fast path's stack frame. */
+__attribute__((noinline, cold)) static void cannot_deliver(struct vcpu *v,
+                                                           const struct cpu_regs *regs,
+                                                           unsigned int vector,
+                                                           uint64_t error_code, bool no_handler)
+{
+    char why[96];
+
+    if (no_handler)
+        xl_snprintf(why, sizeof(why), "unhandled trap: vector %u, error %#lx, rip %#lx",
+                    vector, error_code, regs->rip);
+    else
+        xl_snprintf(why, sizeof(why), "cannot deliver vector %u: bad guest stack (rsp %#lx)",
+                    vector, regs->rsp);
+    domain_crash(v->domain, why);
+}
+
 void pv_inject_trap(struct cpu_regs *regs, unsigned int vector, bool has_error_code,
                     uint64_t error_code)
 {
     struct vcpu *v = current_vcpu();
     const struct trap_info *ti = &v->trap_ctxt[vector & 0xFF];
-    char why[96];
 
     if (vector < 32)
         has_error_code = vector_has_ec[vector];
-    if (!ti->address) {
-        xl_snprintf(why, sizeof(why), "unhandled trap: vector %u, error %#lx, rip %#lx",
-                    vector, error_code, regs->rip);
-        domain_crash(v->domain, why);
-        return;
-    }
-    if (!write_frame(regs, ti->address, has_error_code, error_code,
-                     ti->flags & TRAP_INFO_MASK_EVENTS)) {
-        xl_snprintf(why, sizeof(why), "cannot deliver vector %u: bad guest stack (rsp %#lx)",
-                    vector, regs->rsp);
-        domain_crash(v->domain, why);
-    }
+    if (!ti->address)
+        cannot_deliver(v, regs, vector, error_code, true);
+    else if (!write_frame(regs, ti->address, has_error_code, error_code,
+                          ti->flags & TRAP_INFO_MASK_EVENTS))
+        cannot_deliver(v, regs, vector, error_code, false);
 }

@@ -125,10 +125,14 @@ static void feed_console_input(void)
         evtchn_send_global_virq(VIRQ_CONSOLE);
 }
 
-/* The UART's interrupt is not used: a timer also polls it, so input reaches a dom0
- * that sleeps, and debug keys a host whose one vCPU spins (exits alone would not come).
+/* Console work is kept off the exit path (it doubled the cost of a null hypercall):
+ * a timer polls the UART, since its interrupt is not used, so input reaches a dom0
+ * asleep or busy and debug keys a host whose one vCPU spins; and it drains the rings of
+ * the domains whose console the hypervisor serves, for guests that write the ring
+ * without notifying its port (a notification drains at once, event_channel.c; so do
+ * console_io and the yield, block and poll a guest waits for its console with).
  * Without dom0 the keys are for people and the fuzz runner: 50 ms is quick enough. */
-#define CONSOLE_IDLE_POLL_NS (10ull * 1000 * 1000)
+#define CONSOLE_POLL_NS      (10ull * 1000 * 1000)
 #define CONSOLE_KEYS_POLL_NS (50ull * 1000 * 1000)
 static struct timer console_poll;
 
@@ -140,58 +144,58 @@ static void console_poll_fired(void *data)
     (void)data;
     if (!domains_alive())
         return;                       /* idle_forever reads the keys from now on */
+    for (unsigned int i = 0; i < MAX_DOMAINS; i++)
+        if (domains[i] && domains[i]->state == DOM_RUNNING)
+            console_drain(domains[i]);
     feed_console_input();
-    timer_set(&console_poll, now_ns() + (has_dom0 ? CONSOLE_IDLE_POLL_NS
-                                                  : CONSOLE_KEYS_POLL_NS));
+    timer_set(&console_poll, now_ns() + (has_dom0 ? CONSOLE_POLL_NS : CONSOLE_KEYS_POLL_NS));
 }
 
-/* Console work on the way out, at most once per CONSOLE_POLL_NS: reading the UART is a
- * slow port access and draining a ring a cache-cold page walk, too much for every exit
- * (they doubled the cost of a null hypercall). Hypercalls that wait for the console
- * (yield, block, poll, shutdown) drain at once. */
-#define CONSOLE_POLL_NS (1000ull * 1000)
-
-static void console_service(struct domain *d)
+/* The scheduler's vCPU stays on the CPU: the common case, tested first. */
+static bool keeps_cpu(const struct vcpu *v)
 {
-    static uint64_t last;
-    uint64_t now = now_ns();
-
-    if (now - last < CONSOLE_POLL_NS)
-        return;
-    last = now;
-    console_drain(d);
-    feed_console_input();
+    return vcpu_runnable(v) && !sched_need_resched() && v->runstate.state == RUNSTATE_running;
 }
 
-void pv_exit_to_guest(struct cpu_regs *regs)
+/* Switch to the vCPU the scheduler picks (idling until there is one) and return it;
+ * its frame is then the one at the stack top. */
+static struct vcpu *switch_to_next(struct vcpu *v)
 {
     for (;;) {
-        struct vcpu *v = current_vcpu();
-        /* Keep running only a vCPU the scheduler has on the CPU: one that just woke
-         * (still RUNSTATE_runnable) goes through the scheduler too. */
-        if (vcpu_runnable(v) && !sched_need_resched() &&
-            v->runstate.state == RUNSTATE_running)
-            break;
+        /* A vCPU that just woke (still RUNSTATE_runnable) goes through the scheduler. */
+        if (keeps_cpu(v))
+            return v;
         struct vcpu *next = sched_schedule(v);
         if (next) {
             if (next == v)
-                break;
+                return v;
             context_switch(v && v->domain->state == DOM_RUNNING ? v : NULL, next);
+            v = next;
             continue;                     /* next may have been crashed on the way in */
         }
         if (!domains_alive())
             idle_forever();
         safe_halt();                          /* wait for a timer or event */
         local_irq_disable();
+        v = current_vcpu();
     }
+}
+
+/* The last stop of every entry from a guest: what a plain hypercall return needs is
+ * four tests (keeps the CPU, no runstate area, no deliverable event, canonical RIP). */
+void pv_exit_to_guest(struct cpu_regs *regs)
+{
     struct vcpu *v = current_vcpu();
+
+    if (unlikely(!keeps_cpu(v)))
+        v = switch_to_next(v);
+    if (v->runstate_guest)
+        arch_runstate_area_update(v);
     struct vcpu_info *vi = v->vcpu_info;
-    arch_runstate_area_update(v);
-    if (vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback)
+    if (unlikely(vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback))
         pv_bounce_to(regs, v->event_callback, true);
-    console_service(v->domain);
     check_return_rip(regs);
-    if (!vcpu_runnable(v)) {                  /* crashed while delivering */
+    if (unlikely(!vcpu_runnable(v))) {        /* crashed while delivering */
         pv_exit_to_guest(regs);
         return;
     }
@@ -202,7 +206,7 @@ void arch_start_first_vcpu(void)
 {
     local_irq_disable();
     timer_init(&console_poll, console_poll_fired, NULL);
-    timer_set(&console_poll, now_ns() + CONSOLE_IDLE_POLL_NS);
+    timer_set(&console_poll, now_ns() + CONSOLE_POLL_NS);
     struct vcpu *v = sched_schedule(NULL);
     if (!v)
         idle_forever();

@@ -82,8 +82,9 @@ __attribute__((noreturn)) static void fatal_trap(const struct cpu_regs *r)
 /* Exceptions the hypervisor itself raised: a guest-memory copy or a guest FPU restore
  * may fault (fixup), so may the IRET back to a guest (its domain is crashed), and a
  * #DB there (a guest's data breakpoint hit while the hypervisor touched its memory) is
- * swallowed; anything else is a hypervisor bug. */
-static void hypervisor_exception(struct cpu_regs *regs)
+ * swallowed; anything else is a hypervisor bug. Out of line: do_trap is on every
+ * guest exception's path and should not carry this one's stack frame. */
+__attribute__((noinline)) static void hypervisor_exception(struct cpu_regs *regs)
 {
     if ((regs->vector == 14 || regs->vector == 13) && extable_fixup(regs))
         return;

@@ -45,5 +45,8 @@ static inline uint64_t muldiv64(uint64_t a, uint64_t b, uint64_t c)
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
+/* Branch hints for the hot paths (hypercall entry and exit). */
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
 
 #endif

@@ -16,10 +16,20 @@
 #define SCHED_RATELIMIT_NS      (1ul * 1000 * 1000)
 #define SCHED_DEFAULT_WEIGHT    256
 
+/* Inline: every exit to a guest asks both (pv_exit_to_guest's fast path). */
+extern bool sched_resched_pending;
+
 /* A vCPU that may run now (online, not blocked, its domain running). */
-bool vcpu_runnable(const struct vcpu *v);
+static inline bool vcpu_runnable(const struct vcpu *v)
+{
+    return v && v->online && !v->blocked && v->domain->state == DOM_RUNNING &&
+           !v->domain->paused;
+}
 /* The running vCPU should give up the CPU at the next exit to a guest. */
-bool sched_need_resched(void);
+static inline bool sched_need_resched(void)
+{
+    return sched_resched_pending;
+}
 /* Something became runnable without a wake-up (a domain unpaused): schedule at the
  * next exit to a guest. */
 void sched_kick(void);
