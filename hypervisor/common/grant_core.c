@@ -564,8 +564,10 @@ bool gnt_map(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_map_gran
         st = host_slot(c, l4, op->host_addr, pte, &l1, &idx);
     if (st == GNTST_okay && dev && get_refs(c, granter, frame, rw) != 0)
         st = GNTST_general_error;
+    int installed = 0;
     if (st == GNTST_okay && host &&
-        create_grant_host_mapping(c->pt, self, l1, idx, granter, frame, rw, op->flags) != 0) {
+        (installed = create_grant_host_mapping(c->pt, self, l1, idx, granter, frame, rw,
+                                               op->flags)) < 0) {
         if (dev)
             put_refs(c, frame, rw);
         st = GNTST_general_error;
@@ -593,7 +595,7 @@ bool gnt_map(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_map_gran
     if (dev)
         op->dev_bus_addr = (uint64_t)frame << PAGE_SHIFT;
     op->status = GNTST_okay;
-    return host;        /* the slot may have held an ordinary mapping */
+    return installed > 0;       /* the slot held an ordinary mapping: flush */
 }
 
 bool gnt_unmap(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_unmap_grant_ref *op)

@@ -533,6 +533,33 @@ START_TEST(map_avail_bits)
 }
 END_TEST
 
+/* A map asks for a TLB flush only when its slot held a present entry: an empty slot
+ * cannot be cached, a replaced translation can. */
+START_TEST(map_flushes_only_over_a_present_entry)
+{
+    struct sdom a;
+    uint64_t seed = 5;
+    struct gnttab_map_grant_ref m, m2;
+
+    init_all(512);
+    dom_build(&a, 1, &seed);
+    grant(1, 8, 1, a.data[1], true);
+    m = mapop(VA_B, GNTMAP_host_map | GNTMAP_readonly, 8, 1);
+    ck_assert(!gnt_map(&C, 1, a.bp, &m));                       /* l1b[0] was empty */
+    ck_assert_int_eq(m.status, GNTST_okay);
+    m2 = mapop(0x3000, GNTMAP_host_map | GNTMAP_readonly, 8, 1); /* l1a[3] maps data[3] */
+    ck_assert(gnt_map(&C, 1, a.bp, &m2));
+    ck_assert_int_eq(m2.status, GNTST_okay);
+    consistent(&a, 1);
+    ck_assert_int_eq(unmap(&a, VA_B, 0, m.handle), GNTST_okay);
+    ck_assert_int_eq(unmap(&a, 0x3000, 0, m2.handle), GNTST_okay);
+    consistent(&a, 1);
+    dom_kill(&a);
+    ck_assert_int_eq(pages_live, 0);
+    ptf_fini(&X);
+}
+END_TEST
+
 /* XSA-234: unmap_and_replace of a read-only grant steals the writable grant entry at
  * new_addr; the writable mapping keeps its refs wherever its entry went. */
 START_TEST(xsa234_replace)
@@ -1857,6 +1884,7 @@ Suite *grant_table_suite(void)
     UNIT_ADD_TEST(s, map_status_codes);
     UNIT_ADD_TEST(s, xsa224_separate_halves);
     UNIT_ADD_TEST(s, map_avail_bits);
+    UNIT_ADD_TEST(s, map_flushes_only_over_a_present_entry);
     UNIT_ADD_TEST(s, version_2);
     UNIT_ADD_TEST(s, xsa234_replace);
     UNIT_ADD_TEST(s, flags_and_revocation);

@@ -548,7 +548,7 @@ int pt_install_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
                       false);
     put_entries(&op, f, 1, &old, 1);
     drain(&op);
-    return 0;
+    return (old & PG_P) ? 1 : 0;
 }
 
 /* Per page_type.h. */

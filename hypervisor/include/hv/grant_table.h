@@ -200,7 +200,8 @@ int16_t gnt_status_frames(struct gnt_core *c, uint16_t id, uint32_t nr, mfn_t *f
 /* The ops for the mapping domain `self`, whose current kernel L4 is l4 (for host
  * addresses that are linear addresses). Each sets op->status (and handle,
  * dev_bus_addr on a successful map); see the top of this file. Return true if the
- * TLB must be flushed (a mapping went away). */
+ * TLB must be flushed (a mapping went away, or a map replaced a present entry: a map
+ * into an empty slot needs none). */
 bool gnt_map(struct gnt_core *c, uint16_t self, mfn_t l4, struct gnttab_map_grant_ref *op);
 bool gnt_unmap(struct gnt_core *c, uint16_t self, mfn_t l4,
                struct gnttab_unmap_grant_ref *op);

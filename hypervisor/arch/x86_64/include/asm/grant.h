@@ -40,7 +40,8 @@ static inline int grant_host_slot(const struct pt_env *e, mfn_t l4, uint64_t add
 }
 
 /* Map granter's frame at slot idx of l1_owner's L1 table l1 (GNTMAP_host_map), with
- * the mapper's GNTMAP_guest_avail bits (flags >> 16) in the entry's available bits. */
+ * the mapper's GNTMAP_guest_avail bits (flags >> 16) in the entry's available bits.
+ * Negative errno; 1 when a present mapping was replaced (flush the TLB), else 0. */
 static inline int create_grant_host_mapping(const struct pt_env *e, uint16_t l1_owner,
                                             mfn_t l1, unsigned int idx, uint16_t granter,
                                             mfn_t frame, bool rw, uint32_t map_flags)

@@ -258,7 +258,8 @@ uint64_t pt_domain_relinquish(const struct pt_env *env, uint16_t owner);
  * Refuses with -XEN_EINVAL: l1 not a validated L1 of l1_owner, index > 511, frame not
  * RAM owned by frame_owner, count at its limit, a grant entry already in the slot;
  * -XEN_EBUSY: rw onto a frame typed other than WRITABLE (a page table, a GDT page).
- * A refused call changes nothing. */
+ * A refused call changes nothing. Returns 1 when the slot held a present entry (the
+ * caller flushes the TLB: it may still hold the old translation), else 0. */
 int pt_install_grant_l1e(const struct pt_env *env, uint16_t l1_owner, mfn_t l1,
                          unsigned int index, uint16_t frame_owner, mfn_t frame, bool rw,
                          unsigned int avail);
