@@ -158,23 +158,34 @@ static void input_bytes(const char *s, size_t n)
     }
 }
 
+#define PULL_CHUNK 64
+
+/* Input is taken only while the typed-ahead lines leave room for the line being
+ * edited and one more chunk: the rest waits in the console ring or the hypervisor
+ * (which then leaves it in the UART) instead of being dropped when `ready` is full.
+ * console_read pulls again once the reader has emptied it. */
+static bool input_room(void)
+{
+    return sizeof(ready) - ring_used(ready_rd, ready_wr) >= LINE_MAX + PULL_CHUNK;
+}
+
 static void pull_input(void)
 {
-    char buf[64];
+    char buf[PULL_CHUNK];
 
     if (ring) {
         uint32_t cons = ring->in_cons;
         size_t k;
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        while ((k = ring_get(ring->in, sizeof(ring->in), &cons, ring->in_prod, buf,
-                             sizeof(buf)))) {
+        while (input_room() && (k = ring_get(ring->in, sizeof(ring->in), &cons,
+                                             ring->in_prod, buf, sizeof(buf)))) {
             ring->in_cons = cons;
             input_bytes(buf, k);
         }
         return;
     }
     long n;
-    while ((n = arch_console_read(buf, sizeof(buf))) > 0)
+    while (input_room() && (n = arch_console_read(buf, sizeof(buf))) > 0)
         input_bytes(buf, (size_t)n);
 }
 
@@ -201,6 +212,9 @@ long console_read(char *buf, size_t n)
     if (!can_read)
         return 0;
     while (!console_readable()) {
+        pull_input();                   /* what was held back while `ready` was full */
+        if (console_readable())
+            break;
         if (partial)
             out_raw("\n", 1);
         readers++;

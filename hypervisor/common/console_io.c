@@ -52,7 +52,9 @@ static long console_read(struct domain *d, uint32_t count, uint64_t buf)
         return -XEN_EPERM;
     if (count > INT32_MAX)
         return -XEN_E2BIG;
-    for (int c; (c = console_getc()) >= 0;)      /* what arrived since the last exit */
+    /* What arrived since the last poll, as far as the ring has room (the rest waits
+     * in the UART rather than being dropped). */
+    for (int c; console_input_pending() < CONSOLE_INPUT_SIZE && (c = console_getc()) >= 0;)
         console_input_put((char)c);
     while (done < count) {
         size_t n = console_input_peek(kbuf, MIN(count - done, (uint32_t)sizeof(kbuf)));
