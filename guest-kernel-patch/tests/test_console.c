@@ -2,6 +2,7 @@
  * out[] with a notification, input from in[] goes through the line discipline
  * (backspace, Ctrl-U, history, Ctrl-C to the foreground process, Ctrl-D), each
  * completed line is echoed once, and a stuck back end does not lose output. */
+#include <stdio.h>
 #include <string.h>
 
 #include <xlite/io/console.h>
@@ -131,11 +132,33 @@ START_TEST(console_ctrl_c_and_eof)
 }
 END_TEST
 
+/* Lines typed ahead beyond the line buffer wait in the console ring, not lost: 70
+ * lines (560 bytes, more than `ready` holds) come out whole and in order. */
+START_TEST(console_typeahead_held_back)
+{
+    char buf[32], want[32], text[600];
+    size_t len = 0;
+
+    setup();
+    for (int i = 0; i < 70; i++)
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "line %02d\r", i);
+    type(text);
+    ck_assert_uint_ne(cons_page.in_cons, cons_page.in_prod);    /* some held back */
+    for (int i = 0; i < 70; i++) {
+        snprintf(want, sizeof(want), "line %02d\n", i);
+        ck_assert_int_eq(console_read(buf, sizeof(buf)), 8);
+        ck_assert_int_eq(memcmp(buf, want, 8), 0);
+    }
+    ck_assert(!console_readable());
+}
+END_TEST
+
 Suite *console_suite(void)
 {
     Suite *s = suite_create("console");
     ADD_TEST(s, console_ring_output);
     ADD_TEST(s, console_line_editing);
     ADD_TEST(s, console_ctrl_c_and_eof);
+    ADD_TEST(s, console_typeahead_held_back);
     return s;
 }
