@@ -30,7 +30,8 @@ bool guest_range_ok(uint64_t va, size_t len)
 #define EX_ENTRY(insn, fixup) \
     ".pushsection .ex_table, \"a\"\n.balign 8\n.quad " #insn ", " #fixup "\n.popsection\n"
 
-static size_t raw_copy(void *dst, const void *src, size_t n)
+static inline __attribute__((always_inline)) size_t raw_copy(void *dst, const void *src,
+                                                             size_t n)
 {
     uint64_t tmp;
 

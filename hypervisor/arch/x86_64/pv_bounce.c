@@ -26,8 +26,9 @@ void pv_toggle_mode(struct vcpu *v)
     write_cr3((v->kernel_mode ? v->kernel_l4 : v->user_l4) << PAGE_SHIFT);
 }
 
-static bool write_frame(struct cpu_regs *regs, uint64_t target, bool has_ec, uint64_t ec,
-                        bool mask_events)
+static inline __attribute__((always_inline)) bool write_frame(struct cpu_regs *regs,
+                                                             uint64_t target, bool has_ec,
+                                                             uint64_t ec, bool mask_events)
 {
     struct vcpu *v = current_vcpu();
     struct vcpu_info *vi = v->vcpu_info;

@@ -5,6 +5,7 @@
 #include <asm/domain.h>
 #include <asm/console.h>
 #include <hv/console_input.h>
+#include <asm/current.h>
 #include <x86/fpu.h>
 #include <x86/layout.h>
 #include <hv/event_channel.h>
@@ -21,11 +22,6 @@
 #include <asm/time.h>
 #include <hv/timer.h>
 #include <x86/x86.h>
-
-struct cpu_regs *guest_regs(void)
-{
-    return (struct cpu_regs *)(cpu0.stack_top - sizeof(struct cpu_regs));
-}
 
 static void save_vcpu(struct vcpu *v)
 {

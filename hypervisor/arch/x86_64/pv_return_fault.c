@@ -1,5 +1,5 @@
-/* The way back to a guest: the selectors a guest may ask to return with, and what
- * happens when the return itself faults on guest-controlled state. The only IRETQ
+/* The way back to a guest: what happens when the return itself faults on
+ * guest-controlled state (the selectors a guest may ask for: pv_selector_ok, x86/pv.h). The only IRETQ
  * (guest_return_iret in entry.S) and FXRSTOR of a guest's FPU image may fault; each
  * has an exception-table fixup that crashes the guest's domain, never the host. */
 #include <asm/current.h>
@@ -13,24 +13,6 @@
 #include <xlite/xen.h>
 
 extern char guest_return_iret[], guest_return_fault[];
-
-/* True for a selector (RPL already forced to 3) a guest may load into CS (code) or SS
- * (!code) on its way back: the flat ring-3 selectors, or an entry of the guest's own
- * GDT. Refuses null, LDT selectors (xlite has no LDT), the hypervisor's other reserved
- * entries and entries past the guest's GDT limit. Whether a guest GDT entry really is
- * a usable segment is left to the hardware: a faulting IRET lands in
- * pv_return_faulted. */
-bool pv_selector_ok(const struct vcpu *v, uint16_t sel, bool code)
-{
-    unsigned int index = sel >> 3;
-
-    if (sel & 4)
-        return false;                            /* LDT */
-    if (index >= GDT_FIRST_RESERVED)
-        return code ? sel == FLAT_RING3_CS64 || sel == FLAT_RING3_CS32
-                    : sel == FLAT_RING3_DS32;
-    return index != 0 && index < v->gdt_ents;
-}
 
 /* A #GP, #NP or #SS at guest_return_iret with the guest's frame as the IRET frame:
  * resume at guest_return_fault instead of treating it as a hypervisor fault. */

@@ -95,7 +95,9 @@ __attribute__((noinline)) static void hypervisor_exception(struct cpu_regs *regs
     fatal_trap(regs);
 }
 
-void do_trap(struct cpu_regs *regs)
+/* Everything but a guest's exception: interrupts, compat SYSCALL, the hypervisor's own
+ * exceptions. Out of line, so the common case below needs no stack frame of its own. */
+__attribute__((noinline)) static void other_trap(struct cpu_regs *regs)
 {
     switch (regs->vector) {
     case ENTRY_SYSCALL:
@@ -111,13 +113,19 @@ void do_trap(struct cpu_regs *regs)
         if (regs->vector >= 32) {
             pr_warn("unexpected interrupt, vector %lu\n", regs->vector);
             apic_eoi();
-        } else if (guest_mode(regs)) {
-            pv_do_exception(regs);
         } else {
             hypervisor_exception(regs);
         }
         break;
     }
+}
+
+void do_trap(struct cpu_regs *regs)
+{
+    if (likely(regs->vector < 32 && guest_mode(regs)))
+        pv_do_exception(regs);       /* the common case: a guest's exception */
+    else
+        other_trap(regs);
     if (guest_mode(regs))
         pv_exit_to_guest(regs);
 }

@@ -10,6 +10,7 @@
 #include <asm/domain.h>
 #include <hv/domain.h>
 #include <asm/regs.h>
+#include <x86/layout.h>
 
 /* trap_info.flags: DPL for software INT in bits 0-1, mask events on entry (bit 2). */
 #define TRAP_INFO_DPL(f)        ((f) & 3)
@@ -74,14 +75,30 @@ bool pv_vcpu_virtual_ts(const struct vcpu *v);
 void pv_vcpu_set_virtual_ts(struct vcpu *v, bool ts);
 
 /* Last step before returning to a guest: pick who runs, deliver a pending event
- * upcall, drain console rings. May switch the frame at the stack top to another vCPU. */
+ * upcall. May switch the frame at the stack top to another vCPU. */
 void pv_exit_to_guest(struct cpu_regs *regs);
 
-/* The return path's guards (pv_return_fault.c): pv_selector_ok says whether a guest
- * may return with selector sel (RPL 3) in CS (code) or SS; pv_return_fault_fixup
- * claims a fault of the IRET to a guest (true: regs now resume at the fixup, which
- * calls pv_return_faulted to crash that guest's domain). */
-bool pv_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
+/* The return path's guards. True for a selector (RPL already forced to 3) a guest may
+ * load into CS (code) or SS (!code) on its way back: the flat ring-3 selectors, or an
+ * entry of the guest's own GDT. Refuses null, LDT selectors (xlite has no LDT), the
+ * hypervisor's other reserved entries and entries past the guest's GDT limit. Whether
+ * a guest GDT entry really is a usable segment is left to the hardware: a faulting
+ * IRET lands in pv_return_faulted. Inline: HYPERVISOR_iret asks twice per call. */
+static inline bool pv_selector_ok(const struct vcpu *v, uint16_t sel, bool code)
+{
+    unsigned int index = sel >> 3;
+
+    if (sel & 4)
+        return false;                            /* LDT */
+    if (index >= GDT_FIRST_RESERVED)
+        return code ? sel == FLAT_RING3_CS64 || sel == FLAT_RING3_CS32
+                    : sel == FLAT_RING3_DS32;
+    return index != 0 && index < v->gdt_ents;
+}
+
+/* pv_return_fault.c: pv_return_fault_fixup claims a fault of the IRET to a guest
+ * (true: regs now resume at the fixup, which calls pv_return_faulted to crash that
+ * guest's domain). */
 bool pv_return_fault_fixup(struct cpu_regs *regs);
 void pv_return_faulted(struct cpu_regs *regs);
 
