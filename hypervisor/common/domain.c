@@ -18,6 +18,7 @@
 #include <xlite/sched.h>
 
 struct domain *domains[MAX_DOMAINS];
+unsigned int domain_slots_used;
 
 static struct domain domain_store[MAX_DOMAINS];
 static struct vcpu vcpu_store[MAX_DOMAINS][MAX_VCPUS_PER_DOM];
@@ -77,6 +78,7 @@ struct domain *domain_create(domid_t id, const char *name, bool privileged,
             return NULL;
         }
         domains[i] = d;
+        domain_slots_used = MAX(domain_slots_used, i + 1);
         return d;
     }
     return NULL;

@@ -30,7 +30,7 @@ static uint64_t min_vruntime(const struct vcpu *skip)
 {
     uint64_t min = UINT64_MAX;
 
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned int i = 0; i < domain_slots_used; i++) {
         struct domain *d = domains[i];
         for (unsigned int n = 0; d && n < d->max_vcpus; n++) {
             struct vcpu *v = d->vcpus[n];
@@ -54,24 +54,39 @@ static void account(struct vcpu *v, uint64_t now)
     v->run_start = now;
 }
 
-/* Lowest vruntime wins; ties go to the first after `prev` in (domain, vCPU) order so
- * equals take turns. */
+/* Lowest vruntime wins; ties go to the first after `prev` in (domain slot, vCPU) order
+ * so equals take turns. Walks the domain slots, not every possible vCPU slot: this
+ * runs on every switch, and most of the 64 x 8 slots are empty. */
 static struct vcpu *pick(const struct vcpu *prev)
 {
     struct vcpu *best = NULL;
-    unsigned int start = 0;
+    unsigned int first = 0, slots = domain_slots_used;
 
-    for (unsigned int i = 0; prev && i < MAX_DOMAINS; i++)
+    for (unsigned int i = 0; prev && i < slots; i++)
         if (domains[i] == prev->domain)
-            start = i * MAX_VCPUS_PER_DOM + prev->id + 1;
-    for (unsigned int k = 0; k < MAX_DOMAINS * MAX_VCPUS_PER_DOM; k++) {
-        unsigned int slot = (start + k) % (MAX_DOMAINS * MAX_VCPUS_PER_DOM);
-        struct domain *d = domains[slot / MAX_VCPUS_PER_DOM];
-        unsigned int n = slot % MAX_VCPUS_PER_DOM;
-        if (!d || n >= d->max_vcpus || !vcpu_runnable(d->vcpus[n]))
+            first = i;
+    /* k == 0 is prev's domain from the vCPU after prev; k == slots comes back to it
+     * for prev and the vCPUs before it, so prev itself is considered last. */
+    for (unsigned int k = 0; k <= slots && slots; k++) {
+        struct domain *d = domains[(first + k) % slots];
+        unsigned int lo = 0, hi;
+
+        if (!d)
             continue;
-        if (!best || d->vcpus[n]->vruntime < best->vruntime)
-            best = d->vcpus[n];
+        hi = d->max_vcpus;
+        if (prev && d == prev->domain) {
+            if (k == 0)
+                lo = prev->id + 1;
+            else
+                hi = MIN(hi, prev->id + 1u);
+        } else if (k == slots) {
+            continue;                         /* seen at k == 0 */
+        }
+        for (unsigned int n = lo; n < hi; n++) {
+            struct vcpu *v = d->vcpus[n];
+            if (vcpu_runnable(v) && (!best || v->vruntime < best->vruntime))
+                best = v;
+        }
     }
     return best;
 }
@@ -132,7 +147,7 @@ void sched_yield(struct vcpu *v)
 {
     uint64_t others = UINT64_MAX, max = 0;
 
-    for (unsigned int i = 0; i < MAX_DOMAINS; i++) {
+    for (unsigned int i = 0; i < domain_slots_used; i++) {
         struct domain *d = domains[i];
         for (unsigned int n = 0; d && n < d->max_vcpus; n++) {
             struct vcpu *o = d->vcpus[n];

@@ -18,8 +18,11 @@
 
 void pv_gdt_load(const struct vcpu *v)
 {
-    for (unsigned int i = 0; i < GDT_GUEST_PAGES; i++)
-        gdt_map_guest_page(i, i < v->gdt_nr_frames ? v->gdt_frames[i] << PAGE_SHIFT : 0);
+    uint64_t maddrs[GDT_GUEST_PAGES];
+
+    for (unsigned int i = 0; i < v->gdt_nr_frames; i++)
+        maddrs[i] = v->gdt_frames[i] << PAGE_SHIFT;
+    gdt_load_guest_frames(maddrs, v->gdt_nr_frames);
 }
 
 void pv_gdt_release(struct vcpu *v)

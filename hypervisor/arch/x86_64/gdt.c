@@ -37,20 +37,36 @@ static void set_tss_descriptor(unsigned int idx, uint64_t base, uint32_t limit)
     gdt[idx + 1] = base >> 32;
 }
 
-void gdt_map_guest_page(unsigned int page, uint64_t maddr)
-{
-    uint64_t va = GDT_VIRT_START + page * 4096ul;
+/* The entries mapping the window's guest pages: every context switch sets them, so
+ * they are found once rather than walked to 14 times per switch. Pages from
+ * window_used on map gdt_empty. */
+static uint64_t *window_l1e[GDT_GUEST_PAGES];
+static unsigned int window_used;
 
-    if (!paging_map_hv(va, maddr ? maddr : virt_to_maddr(gdt_empty), maddr != 0))
-        panic("gdt: cannot map the GDT window");
+static void map_window_page(unsigned int page, uint64_t maddr)
+{
+    paging_set_hv_l1e(window_l1e[page], GDT_VIRT_START + page * 4096ul,
+                      maddr ? maddr : virt_to_maddr(gdt_empty), maddr != 0);
+}
+
+void gdt_load_guest_frames(const uint64_t *maddrs, unsigned int nr)
+{
+    nr = MIN(nr, (unsigned int)GDT_GUEST_PAGES);
+    for (unsigned int i = 0; i < MAX(nr, window_used); i++)
+        map_window_page(i, i < nr ? maddrs[i] : 0);
+    window_used = nr;
 }
 
 void gdt_init(void)
 {
     uint64_t *gdt = gdt_reserved;
 
-    for (unsigned int i = 0; i < GDT_GUEST_PAGES; i++)
-        gdt_map_guest_page(i, 0);
+    for (unsigned int i = 0; i < GDT_GUEST_PAGES; i++) {
+        window_l1e[i] = paging_hv_l1e(GDT_VIRT_START + i * 4096ul);
+        if (!window_l1e[i])
+            panic("gdt: cannot map the GDT window");
+        map_window_page(i, 0);
+    }
     if (!paging_map_hv(GDT_VIRT_START + GDT_GUEST_PAGES * 4096ul,
                        virt_to_maddr(gdt_reserved), true))
         panic("gdt: cannot map the reserved GDT page");

@@ -167,6 +167,25 @@ const uint64_t *hv_l4_reserved_slots(void)
     return &hv_l4[HV_FIRST_SLOT];
 }
 
+uint64_t *paging_hv_l1e(uint64_t va)
+{
+    uint64_t *l3 = next_level(&hv_l4[L4_SLOT(va)]);
+    uint64_t *l2 = l3 ? next_level(&l3[L3_SLOT(va)]) : NULL;
+    uint64_t *l1 = l2 ? next_level(&l2[L2_SLOT(va)]) : NULL;
+
+    return l1 ? &l1[L1_SLOT(va)] : NULL;
+}
+
+void paging_set_hv_l1e(uint64_t *l1e, uint64_t va, uint64_t ma, bool writable)
+{
+    uint64_t want = ma | PTE_P | PTE_G | pte_nx | (writable ? PTE_RW : 0);
+
+    if ((*l1e & ~(PTE_A | PTE_D)) == want)
+        return;                                 /* already so: no write, no flush */
+    *l1e = want;
+    invlpg((void *)va);
+}
+
 bool paging_map_hv(uint64_t va, uint64_t ma, bool writable)
 {
     bool ok = map_page(va, ma, PTE_P | PTE_G | pte_nx | (writable ? PTE_RW : 0));

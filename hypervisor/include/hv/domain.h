@@ -118,6 +118,9 @@ struct domain {
 };
 
 extern struct domain *domains[MAX_DOMAINS];
+/* Slots [0, domain_slots_used) are the only ones that ever held a domain: the
+ * scheduler's walks over domains[] (on every switch) stop there. */
+extern unsigned int domain_slots_used;
 
 /* Create an empty domain (no memory, vCPUs offline); NULL if no slot or memory. */
 struct domain *domain_create(domid_t id, const char *name, bool privileged,

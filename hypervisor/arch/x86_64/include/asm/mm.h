@@ -26,6 +26,12 @@ uint64_t hv_l4_maddr(void);
 const uint64_t *hv_l4_reserved_slots(void);
 /* (Re)map one hypervisor page at va (NX, global); false if out of page tables. */
 bool paging_map_hv(uint64_t va, uint64_t ma, bool writable);
+/* For a mapping changed often (the GDT window, on every context switch): the L1 entry
+ * that maps hypervisor address va, tables created (NULL if out of them), looked up
+ * once; then paging_set_hv_l1e points it at ma as paging_map_hv would, writing and
+ * flushing only when that changes it. */
+uint64_t *paging_hv_l1e(uint64_t va);
+void paging_set_hv_l1e(uint64_t *l1e, uint64_t va, uint64_t ma, bool writable);
 /* Map a page read-only and guest-readable in the hypervisor range (the M2P). */
 bool paging_map_guest_ro(uint64_t va, uint64_t ma);
 

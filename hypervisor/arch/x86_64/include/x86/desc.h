@@ -22,8 +22,10 @@ struct __attribute__((packed)) tss64 {
 };
 
 void gdt_init(void);     /* load the GDT and TSS on this CPU */
-/* Map guest GDT page `page` (0-13) of the window to maddr (writable), or 0 = empty. */
-void gdt_map_guest_page(unsigned int page, uint64_t maddr);
+/* Map the window's first nr pages (at most 14) to the guest GDT frames at machine
+ * addresses maddrs[] (writable), the rest to an empty page. Cheap when little
+ * changes: it runs on every context switch. */
+void gdt_load_guest_frames(const uint64_t *maddrs, unsigned int nr);
 void idt_init(void);     /* load the IDT on this CPU */
 void tss_set_rsp0(uint64_t rsp0);
 
