@@ -268,12 +268,15 @@ static uint64_t pool(void)
     case 14: return fscr_va(below(NR_FSCR)) + (chance(60) ? 0 : below(4096));
     case 15: return random_mfn();
     case 16: return some_own_spare_mfn();
-    case 17: return (some_own_spare_mfn() << 12) | (chance(50) ? 0 : below(512) * 8);
+    /* A machine address is a number that may also be one of our live VAs (seed 1301:
+     * spare mfn 0x102 << 12 is fz_invoke, which xen_version then overwrote): sanitized
+     * like the raw values, so that a pointer argument never names our own code. */
+    case 17: return sanitize((some_own_spare_mfn() << 12) | (chance(50) ? 0 : below(512) * 8));
     case 18: return sanitize(rnd());
     case 19: return sanitize(rnd() & 0xFFFFFFFFull);
     case 20: return domids[below(ARRAY_SIZE(domids))];
     case 21: return (uint64_t)-(int64_t)(1 + below(40));
-    case 22: { uint64_t b = 1ull << below(64); return chance(50) ? b : b - 1; }
+    case 22: { uint64_t b = 1ull << below(64); return sanitize(chance(50) ? b : b - 1); }
     case 23: return 0x00007FFFFFFFF000ull + below(4096);         /* top of lower half */
     case 24: return (uint64_t)-(int64_t)(4096 + below(4096));
     default: return sanitize(rnd() >> below(64));
