@@ -156,6 +156,10 @@ int domain_free_frame(struct domain *d, mfn_t mfn)
     if (frames_free(&frame_alloc, mfn, 0))
         return -XEN_EINVAL;
     d->tot_pages--;
+    /* Its console ring given back: the hypervisor reads and writes that page through
+     * the direct map, and it may be another domain's by now. */
+    if (mfn == d->console_mfn)
+        d->console_mfn = 0;
     return 0;
 }
 
