@@ -18,6 +18,19 @@
 /* Bytes copied from the guest per step: bounded stack use for any count. */
 #define CONSOLE_IO_CHUNK 128
 
+/* Per console_input.h. */
+bool console_input_pull(void)
+{
+    bool any = false;
+    int c;
+
+    while (console_input_pending() < CONSOLE_INPUT_SIZE && (c = console_getc()) >= 0) {
+        console_input_put((char)c);
+        any = true;
+    }
+    return any;
+}
+
 /* Refuses a buffer outside guest space or not mapped readable (-EFAULT); what was
  * read before the fault has been printed (as in Xen). A domain that writes its console
  * ring (Xen's test framework writes every line to both) has its console_io text read
@@ -52,10 +65,7 @@ static long console_read(struct domain *d, uint32_t count, uint64_t buf)
         return -XEN_EPERM;
     if (count > INT32_MAX)
         return -XEN_E2BIG;
-    /* What arrived since the last poll, as far as the ring has room (the rest waits
-     * in the UART rather than being dropped). */
-    for (int c; console_input_pending() < CONSOLE_INPUT_SIZE && (c = console_getc()) >= 0;)
-        console_input_put((char)c);
+    console_input_pull();                     /* what arrived since the last poll */
     while (done < count) {
         size_t n = console_input_peek(kbuf, MIN(count - done, (uint32_t)sizeof(kbuf)));
         if (n == 0)

@@ -108,19 +108,13 @@ static bool feed_console_input(void)
 {
     struct domain *dom0 = domain_by_id(0);
     bool any = false;
-    int c;
 
     if (!dom0 || dom0->state != DOM_RUNNING) {
-        while ((c = console_getc()) >= 0) {
+        for (int c; (c = console_getc()) >= 0; any = true)
             handle_debug_key(c);
-            any = true;
-        }
         return any;
     }
-    while (console_input_pending() < CONSOLE_INPUT_SIZE && (c = console_getc()) >= 0) {
-        console_input_put((char)c);
-        any = true;
-    }
+    any = console_input_pull();
     if (any)
         evtchn_send_global_virq(VIRQ_CONSOLE);
     return any;

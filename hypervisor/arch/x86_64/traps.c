@@ -95,12 +95,12 @@ __attribute__((noinline)) static void hypervisor_exception(struct cpu_regs *regs
     fatal_trap(regs);
 }
 
-/* Everything but a guest's exception: interrupts, compat SYSCALL, the hypervisor's own
- * exceptions. Out of line, so the common case below needs no stack frame of its own. */
+/* Everything but a guest's exception: interrupts, compat SYSCALL (64-bit SYSCALL goes
+ * from entry.S to pv_do_syscall directly), the hypervisor's own exceptions. Out of
+ * line, so the common case below needs no stack frame of its own. */
 __attribute__((noinline)) static void other_trap(struct cpu_regs *regs)
 {
     switch (regs->vector) {
-    case ENTRY_SYSCALL:
     case ENTRY_SYSCALL32:
         pv_do_syscall(regs);
         break;

@@ -5,6 +5,7 @@
 #ifndef XLITE_CONSOLE_INPUT_H
 #define XLITE_CONSOLE_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Bytes the ring holds; further input is dropped until the reader catches up. */
@@ -20,6 +21,11 @@ size_t console_input_peek(char *buf, size_t max);
 void console_input_consume(size_t n);
 /* peek + consume: move up to max pending bytes into buf; returns the count. */
 size_t console_input_get(char *buf, size_t max);
+
+/* Move what the console port received into the ring while it has room; the rest
+ * waits in the port (QEMU holds it back) instead of being dropped. True if any byte
+ * came. Defined with the port access in console_io.c, not in the host-tested ring. */
+bool console_input_pull(void);
 
 /* Bytes waiting, and bytes dropped because the ring was full (since boot). */
 size_t console_input_pending(void);
