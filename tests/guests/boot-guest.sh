@@ -18,6 +18,7 @@
 #   XLITE-OPTS: WORDS   extra hypervisor command-line options.
 #   GUEST-CMDLINE: ...  the guest's command line (start_info.cmd_line).
 #   TIMEOUT: SECONDS    how long the guest may run (default $GUEST_TIMEOUT or 60).
+# GUEST_CMDLINE in the environment replaces GUEST-CMDLINE (for a guest's opt-in modes).
 set -uo pipefail
 elf=$1
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +44,7 @@ if [[ -f $src ]]; then
         [[ $line != *'*/'* ]] || break
     done < "$src"
 fi
+cmdline=${GUEST_CMDLINE-$cmdline}
 
 export SCENARIO=guest/$short
 # Whole-scenario limit: ISO build plus the run, with slack.
