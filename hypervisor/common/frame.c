@@ -248,14 +248,6 @@ int frames_free(struct frame_allocator *fa, mfn_t mfn, unsigned int order)
     return 0;
 }
 
-/* Per frame.h. */
-struct frame *frame_owned_by(struct frame_allocator *fa, mfn_t mfn, uint16_t owner)
-{
-    struct frame *f = frame_of(fa, mfn);
-
-    return frame_is_ram(f) && f->owner == owner ? f : NULL;
-}
-
 /* Per frame.h; ignores a frame that is not RAM in use or already an orphan. */
 void frames_orphan(struct frame_allocator *fa, mfn_t mfn)
 {
@@ -290,15 +282,6 @@ uint64_t frames_reap_orphans(struct frame_allocator *fa)
 void frames_tlb_flushed(struct frame_allocator *fa)
 {
     fa->tlb_clock++;
-}
-
-/* Per frame.h. */
-struct frame *frame_of(struct frame_allocator *fa, mfn_t mfn)
-{
-    if (fa == NULL || fa->table == NULL || mfn < fa->base_mfn ||
-        mfn - fa->base_mfn >= fa->nr_frames)
-        return NULL;
-    return &fa->table[mfn - fa->base_mfn];
 }
 
 /* Walks free_head[k]: links in range, acyclic, prev links consistent, every entry a

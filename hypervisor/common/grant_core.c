@@ -21,6 +21,10 @@
 #include <xlite/errno.h>
 #include <xlite/grant_table.h>
 
+/* For the helpers of the grant-copy path: one function body, no calls (under TCG each
+ * call and return is a round through the translated-block lookup). */
+#define ALWAYS_INLINE   static inline __attribute__((always_inline))
+
 #define PIN_MAX         0xFFFEu     /* a u16 pin count may grow by 1 from here, no more */
 #define COPY_PIN_MAX    0xFEu
 
@@ -36,9 +40,9 @@ struct grant_domain *gnt_domain(struct gnt_core *c, uint16_t id)
     return NULL;
 }
 
-static uint8_t *bytes_of(struct gnt_core *c, mfn_t mfn)
+ALWAYS_INLINE uint8_t *bytes_of(struct gnt_core *c, mfn_t mfn)
 {
-    return (uint8_t *)c->pt->map(c->pt->ctx, mfn);
+    return (uint8_t *)grant_frame_map(c->pt, mfn);
 }
 
 static struct gnt_map *map_lookup(struct grant_domain *gd, uint32_t h)
@@ -56,7 +60,7 @@ static struct gnt_map *map_lookup(struct grant_domain *gd, uint32_t h)
 /* Sets the status bits `set` of entry ref in the v1 word if its flags, domid and frame
  * still pass check (the word is compare-exchanged, so a granter changing the entry at
  * the same moment is seen); false if they do not. */
-static bool v1_pin(uint64_t *slot, uint16_t who, bool rw, uint16_t set, uint32_t *frame)
+ALWAYS_INLINE bool v1_pin(uint64_t *slot, uint16_t who, bool rw, uint16_t set, uint32_t *frame)
 {
     uint64_t old = __atomic_load_n(slot, __ATOMIC_RELAXED), want;
 
@@ -91,7 +95,7 @@ static bool v2_pin(struct gnt_core *c, struct grant_domain *gd, uint32_t ref, ui
 /* Checks that entry ref of gd grants `who` access (writable if rw), sets GTF_reading
  * (and GTF_writing) and reports the frame the pins use. The caller counts its pin
  * once its refs are taken, and calls pin_sync whatever happens. */
-static int16_t pin_begin(struct gnt_core *c, struct grant_domain *gd, uint32_t ref,
+ALWAYS_INLINE int16_t pin_begin(struct gnt_core *c, struct grant_domain *gd, uint32_t ref,
                          uint16_t who, bool rw, uint32_t *frame)
 {
     struct gnt_active *a;
@@ -120,7 +124,7 @@ static int16_t pin_begin(struct gnt_core *c, struct grant_domain *gd, uint32_t r
 }
 
 /* Clears GTF_writing / GTF_reading of entry ref once no pin needs them. */
-static void pin_sync(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
+ALWAYS_INLINE void pin_sync(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
 {
     const struct gnt_active *a = active_of(gd, ref);
     uint16_t clear = 0;
@@ -150,12 +154,12 @@ static uint16_t *dev_pin(struct gnt_active *a, bool rw)
 /* ---------------------------------------------------------------- frame refs */
 
 /* The refs of a device half or a copy: general, + WRITABLE type if rw. */
-static int get_refs(struct gnt_core *c, uint16_t owner, mfn_t mfn, bool rw)
+ALWAYS_INLINE int get_refs(struct gnt_core *c, uint16_t owner, mfn_t mfn, bool rw)
 {
     return grant_frame_get(c->pt, owner, mfn, rw);
 }
 
-static void put_refs(struct gnt_core *c, mfn_t mfn, bool rw)
+ALWAYS_INLINE void put_refs(struct gnt_core *c, mfn_t mfn, bool rw)
 {
     grant_frame_put(c->pt, mfn, rw);
 }
@@ -380,9 +384,9 @@ int gnt_set_version(struct gnt_core *c, uint16_t id, unsigned int version)
     for (ref = 0; ref < n; ref++)
         keep[ref] = entry_read(c, gd, ref);
     for (i = 0; i < gd->nr_frames; i++)
-        memset(c->pt->map(c->pt->ctx, gd->frames[i]), 0, PAGE_SIZE);
+        memset(grant_frame_map(c->pt, gd->frames[i]), 0, PAGE_SIZE);
     for (i = 0; i < gd->nr_status; i++)
-        memset(c->pt->map(c->pt->ctx, gd->status[i]), 0, PAGE_SIZE);
+        memset(grant_frame_map(c->pt, gd->status[i]), 0, PAGE_SIZE);
     gd->version = (uint8_t)version;
     for (ref = 0; ref < n && ref < nr_entries(gd); ref++) {
         uint64_t *w = shared_of(c, gd, ref);
@@ -674,7 +678,7 @@ struct copy_side {
     bool held;                  /* refs to drop */
 };
 
-static void copy_release(struct gnt_core *c, struct copy_side *s)
+ALWAYS_INLINE void copy_release(struct gnt_core *c, struct copy_side *s)
 {
     if (s->held)
         put_refs(c, s->mfn, s->rw);
@@ -691,7 +695,7 @@ static void copy_release(struct gnt_core *c, struct copy_side *s)
 }
 
 /* Pins and references one side of a copy. */
-static int16_t copy_acquire(struct gnt_core *c, uint16_t self, struct copy_side *s)
+ALWAYS_INLINE int16_t copy_acquire(struct gnt_core *c, uint16_t self, struct copy_side *s)
 {
     uint32_t frame;
     int16_t st;
@@ -725,7 +729,7 @@ static int16_t copy_acquire(struct gnt_core *c, uint16_t self, struct copy_side 
 }
 
 /* Fills a side from the op's pointer; GNTST_okay or the refusal. */
-static int16_t copy_side_init(struct gnt_core *c, uint16_t self,
+ALWAYS_INLINE int16_t copy_side_init(struct gnt_core *c, uint16_t self,
                               const struct gnttab_copy_ptr *p, bool gref, bool rw,
                               struct copy_side *s)
 {

@@ -978,6 +978,102 @@ START_TEST(leaked_hold_after_relinquish)
 }
 END_TEST
 
+/* ---------------------------------------------------------------- data refs */
+
+/* The frame states the inline data-ref paths must agree with the state machine on. */
+struct dr_state {
+    uint32_t count, type_count;
+    uint8_t type, flags;
+};
+
+static const struct dr_state dr_states[] = {
+    { 0, 0, FRAME_TYPE_NONE, 0 },           /* fresh frame */
+    { 1, 0, FRAME_TYPE_NONE, 0 },
+    { 1, 0, FRAME_TYPE_WRITABLE, 0 },       /* stale WRITABLE: the inline case */
+    { 3, 2, FRAME_TYPE_WRITABLE, 0 },       /* mapped RW twice */
+    { 2, 2, FRAME_TYPE_WRITABLE, 0 },       /* no general ref beyond the type refs */
+    { 2, 1, FRAME_TYPE_L1, VALID },         /* a live L1: no WRITABLE ref */
+    { 1, 0, FRAME_TYPE_L1, 0 },             /* stale L1: type change (flush hook) */
+    { 1, 0, FRAME_TYPE_SEG_DESC, 0 },
+    { PT_COUNT_MAX, 0, FRAME_TYPE_WRITABLE, 0 },    /* general refs at the limit */
+    { PT_COUNT_MAX - 1, 1, FRAME_TYPE_WRITABLE, 0 },
+};
+
+static void dr_set(mfn_t m, const struct dr_state *st)
+{
+    struct frame *f = fr(m);
+
+    f->count = st->count;
+    f->type_count = st->type_count;
+    f->type = st->type;
+    f->flags = (uint8_t)((f->flags & ~(FRAME_F_VALIDATED | FRAME_F_PINNED)) | st->flags);
+}
+
+/* Runs the inline path and the state machine's functions on the same state; their
+ * results, frames and hook calls must be identical. */
+static void dr_compare(mfn_t m, const struct dr_state *st, uint16_t owner, bool rw, bool get)
+{
+    struct frame fast, slow;
+    unsigned long hooks;
+    int rc_fast = 0, rc_slow = 0;
+
+    dr_set(m, st);
+    hooks = X.type_changes;
+    if (get)
+        rc_fast = pt_get_data_ref(ENV, owner, m, rw);
+    else
+        pt_put_data_ref(ENV, m, rw);
+    if (fr(m) != NULL)
+        fast = *fr(m);
+    unsigned long hooks_fast = X.type_changes - hooks;
+
+    dr_set(m, st);
+    hooks = X.type_changes;
+    if (get)
+        rc_slow = rw ? pt_get_page_and_type(ENV, owner, m, FRAME_TYPE_WRITABLE)
+                     : pt_get_page(ENV, owner, m);
+    else if (rw)
+        pt_put_page_and_type(ENV, m);
+    else
+        pt_put_page(ENV, m);
+    ck_assert_msg(rc_fast == rc_slow, "state %td %s %s: rc %d, the state machine's %d",
+                  st - dr_states, get ? "get" : "put", rw ? "rw" : "ro", rc_fast, rc_slow);
+    ck_assert_uint_eq(hooks_fast, X.type_changes - hooks);
+    if (fr(m) != NULL) {
+        slow = *fr(m);
+        ck_assert_msg(memcmp(&fast, &slow, sizeof(fast)) == 0,
+                      "state %td %s %s: frame count %u/%u type %u flags %#x, the state "
+                      "machine's %u/%u type %u flags %#x", st - dr_states,
+                      get ? "get" : "put", rw ? "rw" : "ro", fast.count, fast.type_count,
+                      fast.type, fast.flags, slow.count, slow.type_count, slow.type,
+                      slow.flags);
+    }
+}
+
+START_TEST(data_refs_match_the_state_machine)
+{
+    mfn_t m;
+
+    ptf_init(&X, 64);
+    m = ptf_alloc(&X, D1);
+    for (size_t i = 0; i < sizeof(dr_states) / sizeof(dr_states[0]); i++)
+        for (int rw = 0; rw < 2; rw++)
+            for (int get = 0; get < 2; get++) {
+                dr_compare(m, &dr_states[i], D1, rw, get);
+                dr_compare(m, &dr_states[i], D2, rw, get);     /* foreign */
+            }
+    /* Frames that are not RAM a domain owns: reserved, free, outside the table. */
+    for (int rw = 0; rw < 2; rw++) {
+        ck_assert_int_eq(pt_get_data_ref(ENV, D1, PTF_BASE, rw), -XEN_EINVAL);
+        ck_assert_int_eq(pt_get_data_ref(ENV, D1, m + 1, rw), -XEN_EINVAL);
+        ck_assert_int_eq(pt_get_data_ref(ENV, D1, PTF_BASE + 64, rw), -XEN_EINVAL);
+        ck_assert_int_eq(pt_get_data_ref(ENV, D1, 1, rw), -XEN_EINVAL);
+    }
+    dr_set(m, &dr_states[0]);
+    ptf_fini(&X);
+}
+END_TEST
+
 /* ---------------------------------------------------------------- grant mappings */
 
 #define GNT(m, rw) pt_grant_l1e((m), (rw))
@@ -2078,6 +2174,7 @@ Suite *page_type_suite(void)
     UNIT_ADD_TEST(s, check_detects_corruption);
     UNIT_ADD_TEST(s, plain_writes);
     UNIT_ADD_TEST(s, leaked_hold_after_relinquish);
+    UNIT_ADD_TEST(s, data_refs_match_the_state_machine);
     UNIT_ADD_TEST(s, grant_install_and_remove);
     UNIT_ADD_TEST(s, grant_replace_moves_entry);
     UNIT_ADD_TEST(s, grant_devalidation_and_teardown);

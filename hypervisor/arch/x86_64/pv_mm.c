@@ -77,6 +77,7 @@ const struct pt_env *pv_mm_env(void)
         cpuid_count(0x80000008, 0, &a, &b, &c, &d);
         env.fa = &frame_alloc;
         env.map = map_frame;
+        env.linear_map = DIRECTMAP_BASE;
         env.hv_l4_slots = hv_l4_reserved_slots();
         env.paddr_bits = a & 0xFF;
         env.type_change = type_change;

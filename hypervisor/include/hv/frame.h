@@ -89,8 +89,15 @@ mfn_t frames_alloc(struct frame_allocator *fa, unsigned int order, uint16_t owne
  * free, reserved, or whose frames still have references (count or type_count != 0). */
 int frames_free(struct frame_allocator *fa, mfn_t mfn, unsigned int order);
 
-/* The descriptor of mfn, or NULL when mfn is outside the table. */
-struct frame *frame_of(struct frame_allocator *fa, mfn_t mfn);
+/* The descriptor of mfn, or NULL when mfn is outside the table. Inline: every grant
+ * op and page-table update asks it. */
+static inline struct frame *frame_of(struct frame_allocator *fa, mfn_t mfn)
+{
+    if (fa == NULL || fa->table == NULL || mfn < fa->base_mfn ||
+        mfn - fa->base_mfn >= fa->nr_frames)
+        return NULL;
+    return &fa->table[mfn - fa->base_mfn];
+}
 
 /* f is RAM that is in use: neither free nor reserved (never given to the allocator). */
 static inline bool frame_is_ram(const struct frame *f)
@@ -99,7 +106,13 @@ static inline bool frame_is_ram(const struct frame *f)
 }
 
 /* The descriptor of mfn if it is RAM in use owned by owner, else NULL. */
-struct frame *frame_owned_by(struct frame_allocator *fa, mfn_t mfn, uint16_t owner);
+static inline struct frame *frame_owned_by(struct frame_allocator *fa, mfn_t mfn,
+                                           uint16_t owner)
+{
+    struct frame *f = frame_of(fa, mfn);
+
+    return frame_is_ram(f) && f->owner == owner ? f : NULL;
+}
 
 /* Orphans, the one mechanism for frames whose domain died while something else still
  * referenced them (another domain's foreign or grant mapping, a hypervisor hold):

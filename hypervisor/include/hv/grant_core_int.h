@@ -37,14 +37,13 @@ static inline uint64_t *shared_of(struct gnt_core *c, struct grant_domain *gd, u
 {
     uint32_t per = entries_per_frame(gd), words = gd->version == 2 ? 2 : 1;
 
-    return &c->pt->map(c->pt->ctx, gd->frames[ref / per])[(ref % per) * words];
+    return &((uint64_t *)grant_frame_map(c->pt, gd->frames[ref / per]))[(ref % per) * words];
 }
 
 /* v2: the entry's status word in the status frames. */
 static inline uint16_t *status_of(struct gnt_core *c, struct grant_domain *gd, uint32_t ref)
 {
-    uint16_t *page = (uint16_t *)c->pt->map(c->pt->ctx,
-                                             gd->status[ref / GNT_STATUS_PER_FRAME]);
+    uint16_t *page = grant_frame_map(c->pt, gd->status[ref / GNT_STATUS_PER_FRAME]);
     return &page[ref % GNT_STATUS_PER_FRAME];
 }
 

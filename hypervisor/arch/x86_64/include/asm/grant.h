@@ -20,16 +20,18 @@ const struct pt_env *arch_grant_mm(void);
  * is a page table or descriptor page). 0 or a negative errno. */
 static inline int grant_frame_get(const struct pt_env *e, uint16_t owner, mfn_t mfn, bool rw)
 {
-    return rw ? pt_get_page_and_type(e, owner, mfn, FRAME_TYPE_WRITABLE)
-              : pt_get_page(e, owner, mfn);
+    return pt_get_data_ref(e, owner, mfn, rw);
 }
 
 static inline void grant_frame_put(const struct pt_env *e, mfn_t mfn, bool rw)
 {
-    if (rw)
-        pt_put_page_and_type(e, mfn);
-    else
-        pt_put_page(e, mfn);
+    pt_put_data_ref(e, mfn, rw);
+}
+
+/* The hypervisor's view of frame mfn's bytes (grant table, status and granted frames). */
+static inline void *grant_frame_map(const struct pt_env *e, mfn_t mfn)
+{
+    return pt_map(e, mfn);
 }
 
 /* The L1 slot that maps guest address addr under the kernel L4 l4. */

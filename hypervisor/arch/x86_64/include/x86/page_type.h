@@ -97,6 +97,7 @@
 #include <hv/frame.h>
 
 #define PT_ENTRIES          512
+#define PT_COUNT_MAX        0xFFFF0000u     /* general refs: refused beyond this */
 #define PT_HV_FIRST_SLOT    256     /* L4 slots 256..271: the hypervisor's range */
 #define PT_HV_NR_SLOTS      16
 
@@ -125,6 +126,9 @@ struct pt_env {
     struct frame_allocator *fa;
     uint64_t *(*map)(void *ctx, mfn_t mfn);
     void *ctx;
+    /* Nonzero: map(ctx, mfn) is always this address plus mfn * PAGE_SIZE (the
+     * hypervisor's direct map), and pt_map skips the call. */
+    uintptr_t linear_map;
     const uint64_t *hv_l4_slots;    /* PT_HV_NR_SLOTS entries; NULL = all zero */
     unsigned int paddr_bits;        /* CPU MAXPHYADDR; 0 or > 52 means 52 */
     /* Called before a frame whose type_count is 0 changes from old_type (never
@@ -134,6 +138,14 @@ struct pt_env {
     /* Checks a frame's descriptors when it first becomes SEG_DESC: 0 or -XEN_EINVAL. */
     int (*check_seg_desc)(void *ctx, mfn_t mfn, const uint64_t *page);
 };
+
+/* env->map(env->ctx, mfn), computed inline when the frames sit in one linear window. */
+static inline uint64_t *pt_map(const struct pt_env *env, mfn_t mfn)
+{
+    if (env->linear_map != 0)
+        return (uint64_t *)(env->linear_map + (uintptr_t)(mfn << PAGE_SHIFT));
+    return env->map(env->ctx, mfn);
+}
 
 /* A reference the hypervisor holds outside page tables and pins, for pt_check:
  * a general ref, plus a type ref when type != FRAME_TYPE_NONE. */
@@ -191,6 +203,42 @@ int pt_get_page_and_type(const struct pt_env *env, uint16_t owner, mfn_t mfn,
 /* Drops a ref taken with pt_get_page_and_type (devalidating on the last L1..L4 ref).
  * Refuses (-XEN_EINVAL) a non-RAM frame or one with type_count 0. */
 int pt_put_page_and_type(const struct pt_env *env, mfn_t mfn);
+
+/* A data reference: a general ref, plus a WRITABLE type ref if rw (what a grant copy
+ * or a device mapping holds). The same results as pt_get_page or
+ * pt_get_page_and_type(WRITABLE); the common case, a frame whose type is already
+ * WRITABLE (no type change, nothing to validate), is done inline: a grant copy takes
+ * two of these per op. */
+static inline int pt_get_data_ref(const struct pt_env *env, uint16_t owner, mfn_t mfn,
+                                  bool rw)
+{
+    struct frame *f = frame_owned_by(env->fa, mfn, owner);
+
+    if (f != NULL && f->count < PT_COUNT_MAX && (!rw || f->type == FRAME_TYPE_WRITABLE)) {
+        f->count++;
+        f->type_count += rw;
+        return 0;
+    }
+    return rw ? pt_get_page_and_type(env, owner, mfn, FRAME_TYPE_WRITABLE)
+              : pt_get_page(env, owner, mfn);
+}
+
+/* Drops what pt_get_data_ref took, as pt_put_page or pt_put_page_and_type would. */
+static inline void pt_put_data_ref(const struct pt_env *env, mfn_t mfn, bool rw)
+{
+    struct frame *f = frame_of(env->fa, mfn);
+
+    if (frame_is_ram(f) && (rw ? f->type == FRAME_TYPE_WRITABLE && f->type_count > 0
+                               : f->count > f->type_count)) {
+        f->type_count -= rw;
+        f->count--;
+        return;
+    }
+    if (rw)
+        pt_put_page_and_type(env, mfn);
+    else
+        pt_put_page(env, mfn);
+}
 
 /* MMUEXT_PIN_L<level>_TABLE. Refuses with -XEN_EINVAL: level not 1..4, frame not RAM
  * owned by owner, already pinned, type conflict; a validation failure returns its

@@ -12,7 +12,6 @@
 #include <x86/page_type.h>
 #include <xlite/errno.h>
 
-#define PT_COUNT_MAX    0xFFFF0000u     /* general refs: refused beyond this */
 #define PG_L1_OK    (PG_P | PG_RW | PG_U | PG_A | PG_D | PG_G | PG_AVAIL | PG_ADDR | \
                      (PG_AVAIL_HIGH & ~PG_GNTTAB) | PG_NX)
 #define PG_UPPER_OK (PG_P | PG_RW | PG_U | PG_A | PG_D | PG_AVAIL | PG_ADDR | \
