@@ -8,20 +8,6 @@
 #include <hv/lib.h>
 #include <xlite/errno.h>
 
-#define GUEST_LOW_END   0x0000800000000000ul
-
-bool guest_range_ok(uint64_t va, size_t len)
-{
-    if (len == 0)
-        return va < GUEST_LOW_END || va >= HV_VIRT_END;
-    uint64_t last = va + len - 1;
-    if (last < va)
-        return false;                        /* wraps */
-    if (last < GUEST_LOW_END)
-        return true;
-    return va >= HV_VIRT_END;
-}
-
 /* The copies move 8-byte words, then the last bytes one by one: under TCG a
  * `rep movs` costs a round through the translated-block loop per element, and guest
  * frames (bounces, iret) are copied on every trap. Every load and store that touches

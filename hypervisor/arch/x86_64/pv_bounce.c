@@ -7,6 +7,7 @@
  * down to 16 bytes. CS has RPL 0 if the guest kernel was interrupted; bits 32-39 hold
  * the old event mask; RFLAGS.IF shows !mask. The handler starts with pop %rcx/%r11. */
 #include <asm/guest_access.h>
+#include <x86/guest_words.h>
 #include <x86/layout.h>
 #include <hv/lib.h>
 #include <asm/mm.h>
@@ -64,7 +65,7 @@ static inline __attribute__((always_inline)) bool write_frame(struct cpu_regs *r
     frame[n++] = regs->rsp;
     frame[n++] = regs->ss;
     sp -= n * 8;
-    if (copy_to_guest(sp, frame, n * 8))
+    if (has_ec ? guest_write_words(sp, frame, 8) : guest_write_words(sp, frame, 7))
         return false;
 
     if (mask_events)
