@@ -230,34 +230,72 @@ static long get_status_frames(struct domain *d, uint64_t uop)
  * become a continuation (timers and other vCPUs run meanwhile). */
 enum batch_op { B_MAP, B_UNMAP, B_REPLACE, B_COPY };
 
-static long batch(struct vcpu *v, uint64_t cmd, enum batch_op kind, uint64_t uop,
-                  uint32_t count)
+union batch_op_buf {
+    struct gnttab_map_grant_ref map;
+    struct gnttab_unmap_grant_ref unmap;
+    struct gnttab_unmap_and_replace replace;
+    struct gnttab_copy copy;
+};
+
+static const size_t batch_op_size[] = {
+    [B_MAP] = sizeof(struct gnttab_map_grant_ref),
+    [B_UNMAP] = sizeof(struct gnttab_unmap_grant_ref),
+    [B_REPLACE] = sizeof(struct gnttab_unmap_and_replace),
+    [B_COPY] = sizeof(struct gnttab_copy),
+};
+
+/* Each size a constant: the copies are then done inline (asm/guest_access.h). */
+static inline __attribute__((always_inline)) int op_in(enum batch_op kind,
+                                                      union batch_op_buf *op, uint64_t at)
 {
-    static const size_t size[] = {
-        [B_MAP] = sizeof(struct gnttab_map_grant_ref),
-        [B_UNMAP] = sizeof(struct gnttab_unmap_grant_ref),
-        [B_REPLACE] = sizeof(struct gnttab_unmap_and_replace),
-        [B_COPY] = sizeof(struct gnttab_copy),
-    };
-    union {
-        struct gnttab_map_grant_ref map;
-        struct gnttab_unmap_grant_ref unmap;
-        struct gnttab_unmap_and_replace replace;
-        struct gnttab_copy copy;
-    } op;
+    switch (kind) {
+    case B_MAP:
+        return copy_from_guest(&op->map, at, sizeof(op->map));
+    case B_UNMAP:
+        return copy_from_guest(&op->unmap, at, sizeof(op->unmap));
+    case B_REPLACE:
+        return copy_from_guest(&op->replace, at, sizeof(op->replace));
+    default:
+        return copy_from_guest(&op->copy, at, sizeof(op->copy));
+    }
+}
+
+/* A copy's only result is its status (Xen writes back nothing else). */
+static inline __attribute__((always_inline)) int op_out(enum batch_op kind, uint64_t at,
+                                                       const union batch_op_buf *op)
+{
+    switch (kind) {
+    case B_MAP:
+        return copy_to_guest(at, &op->map, sizeof(op->map));
+    case B_UNMAP:
+        return copy_to_guest(at, &op->unmap, sizeof(op->unmap));
+    case B_REPLACE:
+        return copy_to_guest(at, &op->replace, sizeof(op->replace));
+    default:
+        return copy_to_guest(at + offsetof(struct gnttab_copy, status), &op->copy.status,
+                             sizeof(op->copy.status));
+    }
+}
+
+/* Inline in do_grant_table_op: each kind gets its own loop with constant sizes. */
+static inline __attribute__((always_inline)) long batch(struct vcpu *v, uint64_t cmd,
+                                                        enum batch_op kind, uint64_t uop,
+                                                        uint32_t count)
+{
+    union batch_op_buf op;
     domid_t self = v->domain->id;
     bool flush = false;
     long rc = 0;
 
     for (uint32_t i = 0; i < count; i++) {
-        uint64_t at = uop + (uint64_t)i * size[kind];
+        uint64_t at = uop + (uint64_t)i * batch_op_size[kind];
         if (i && !(i % 256) && hypercall_preempt_check()) {
             /* Each op stands alone: the guest re-issues the rest of the array. */
             rc = hypercall_create_continuation(__HYPERVISOR_grant_table_op, cmd, at,
                                                count - i, 0, 0);
             break;
         }
-        if (copy_from_guest(&op, at, size[kind])) {
+        if (op_in(kind, &op, at)) {
             rc = -XEN_EFAULT;
             break;
         }
@@ -275,10 +313,7 @@ static long batch(struct vcpu *v, uint64_t cmd, enum batch_op kind, uint64_t uop
             gnt_copy(gc(), self, &op.copy);
             break;
         }
-        /* A copy's only result is its status (Xen writes back nothing else). */
-        if (kind == B_COPY ? copy_to_guest(at + offsetof(struct gnttab_copy, status),
-                                           &op.copy.status, sizeof(op.copy.status))
-                           : copy_to_guest(at, &op, size[kind])) {
+        if (op_out(kind, at, &op)) {
             rc = -XEN_EFAULT;
             break;
         }

@@ -74,14 +74,14 @@ static size_t raw_zero(void *dst, size_t n)
     return n;
 }
 
-int copy_from_guest(void *dst, uint64_t guest_src, size_t len)
+int copy_from_guest_bytes(void *dst, uint64_t guest_src, size_t len)
 {
     if (!guest_range_ok(guest_src, len))
         return -XEN_EFAULT;
     return raw_copy(dst, (const void *)guest_src, len) ? -XEN_EFAULT : 0;
 }
 
-int copy_to_guest(uint64_t guest_dst, const void *src, size_t len)
+int copy_to_guest_bytes(uint64_t guest_dst, const void *src, size_t len)
 {
     if (!guest_range_ok(guest_dst, len))
         return -XEN_EFAULT;

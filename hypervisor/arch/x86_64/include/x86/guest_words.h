@@ -1,31 +1,54 @@
-/* Guest copies of a fixed number of 8-byte words: the frames every trap bounce writes
- * (7 or 8 words) and every HYPERVISOR_iret reads (9). The assembler unrolls them
- * (.rept), so there is no loop and no call; under TCG the loop and the call of
- * copy_to_guest/copy_from_guest cost about a tenth of a trap bounce. Same contract as
- * those two (asm/guest_access.h): 0, or -XEN_EFAULT for a range outside guest space or
- * a fault, which ends the copy (the words before it are copied). One STAC/CLAC pair
- * covers the whole frame. */
+/* Guest copies of a size known at compile time: the frames every trap bounce writes
+ * (7 or 8 words), every HYPERVISOR_iret reads (9), and the fixed-size arguments of
+ * hypercalls (a grant copy op is 5 words, its status 2 bytes). The assembler unrolls
+ * the words (.rept), so there is no loop and no call; under TCG the loop and the call
+ * of the general copy cost about a tenth of a trap bounce. Same contract as the
+ * general copies of asm/guest_access.h, which use these for constant sizes: 0, or
+ * -XEN_EFAULT for a range outside guest space or a fault, which ends the copy (what
+ * came before it is copied). One STAC/CLAC pair covers the whole copy. */
 #ifndef XLITE_X86_GUEST_WORDS_H
 #define XLITE_X86_GUEST_WORDS_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
-#include <asm/guest_access.h>
 #include <x86/cpu.h>
+#include <x86/layout.h>
 #include <xlite/errno.h>
 
-/* The words are moved by one asm statement: word k is `mov k*8(src), t; mov t,
- * k*8(dst)` (guest_load: the two moves, the guest access labelled 1), and a fault in
- * the guest access of any of them resumes at the end with `left` still non-zero. */
-#define GUEST_WORDS_ASM(guest_load)                                                     \
+#define GUEST_LOW_END   0x0000800000000000ul
+#define GUEST_WORDS_MAX 16          /* larger constant sizes take the general copy */
+
+/* [va, va + len) lies wholly in guest space: below 0x0000800000000000 or at or above
+ * 0xFFFF880000000000 (never the hypervisor's range, never wrapping). */
+static inline bool guest_range_ok(uint64_t va, size_t len)
+{
+    if (len == 0)
+        return va < GUEST_LOW_END || va >= HV_VIRT_END;
+    uint64_t last = va + len - 1;
+    if (last < va)
+        return false;                        /* wraps */
+    if (last < GUEST_LOW_END)
+        return true;
+    return va >= HV_VIRT_END;
+}
+
+/* One asm statement: `moves` is the copy of one element (the guest access labelled
+ * 1), repeated n times with .Lgw_off = 0, 8, 16, ...; a fault in any guest access
+ * resumes at the end with `left` still non-zero. */
+#define GUEST_COPY_ASM(moves)                                                           \
     ".set .Lgw_off, 0\n"                                                                \
     ".rept %c[n]\n"                                                                     \
-    guest_load                                                                          \
+    moves                                                                               \
     ".pushsection .ex_table, \"a\"\n.balign 8\n.quad 1b, 9f\n.popsection\n"             \
     ".set .Lgw_off, .Lgw_off + 8\n"                                                     \
     ".endr\n"                                                                           \
     "    xor %k[left], %k[left]\n"                                                      \
     "9:\n"
+
+#define GUEST_SMAP_OPEN()   do { if (cpu_has_smap) __asm__ volatile("stac" ::: "memory"); } while (0)
+#define GUEST_SMAP_CLOSE()  do { if (cpu_has_smap) __asm__ volatile("clac" ::: "memory"); } while (0)
 
 static inline __attribute__((always_inline)) int guest_read_words(void *dst, uint64_t src,
                                                                   unsigned int words)
@@ -35,15 +58,13 @@ static inline __attribute__((always_inline)) int guest_read_words(void *dst, uin
 
     if (!guest_range_ok(src, (size_t)words * 8))
         return -XEN_EFAULT;
-    if (cpu_has_smap)
-        __asm__ volatile("stac" ::: "memory");
-    __asm__ volatile(GUEST_WORDS_ASM("1:  mov .Lgw_off(%[s]), %[t]\n"
-                                     "    mov %[t], .Lgw_off(%[d])\n")
+    GUEST_SMAP_OPEN();
+    __asm__ volatile(GUEST_COPY_ASM("1:  mov .Lgw_off(%[s]), %[t]\n"
+                                    "    mov %[t], .Lgw_off(%[d])\n")
                      : [left] "+r"(left), [t] "=&r"(t)
                      : [s] "r"(src), [d] "r"(dst), [n] "i"(words)
                      : "memory");
-    if (cpu_has_smap)
-        __asm__ volatile("clac" ::: "memory");
+    GUEST_SMAP_CLOSE();
     return left ? -XEN_EFAULT : 0;
 }
 
@@ -56,15 +77,30 @@ static inline __attribute__((always_inline)) int guest_write_words(uint64_t dst,
 
     if (!guest_range_ok(dst, (size_t)words * 8))
         return -XEN_EFAULT;
-    if (cpu_has_smap)
-        __asm__ volatile("stac" ::: "memory");
-    __asm__ volatile(GUEST_WORDS_ASM("    mov .Lgw_off(%[s]), %[t]\n"
-                                     "1:  mov %[t], .Lgw_off(%[d])\n")
+    GUEST_SMAP_OPEN();
+    __asm__ volatile(GUEST_COPY_ASM("    mov .Lgw_off(%[s]), %[t]\n"
+                                    "1:  mov %[t], .Lgw_off(%[d])\n")
                      : [left] "+r"(left), [t] "=&r"(t)
                      : [s] "r"(src), [d] "r"(dst), [n] "i"(words)
                      : "memory");
-    if (cpu_has_smap)
-        __asm__ volatile("clac" ::: "memory");
+    GUEST_SMAP_CLOSE();
+    return left ? -XEN_EFAULT : 0;
+}
+
+/* A 2-byte store (a grant op's status), the same way. */
+static inline __attribute__((always_inline)) int guest_write_u16(uint64_t dst, const void *src)
+{
+    uint32_t left = 1;
+    uint16_t t = *(const uint16_t *)src;
+
+    if (!guest_range_ok(dst, 2))
+        return -XEN_EFAULT;
+    GUEST_SMAP_OPEN();
+    __asm__ volatile(GUEST_COPY_ASM("1:  movw %[t], (%[d])\n")
+                     : [left] "+r"(left)
+                     : [t] "r"(t), [d] "r"(dst), [n] "i"(1)
+                     : "memory");
+    GUEST_SMAP_CLOSE();
     return left ? -XEN_EFAULT : 0;
 }
 
