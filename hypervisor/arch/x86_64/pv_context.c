@@ -180,7 +180,8 @@ static struct vcpu *switch_to_next(struct vcpu *v)
 }
 
 /* The last stop of every entry from a guest: what a plain hypercall return needs is
- * four tests (keeps the CPU, no runstate area, no deliverable event, canonical RIP). */
+ * four tests (keeps the CPU, no runstate area, no deliverable event, canonical RIP),
+ * then whether SYSRET may return. */
 void pv_exit_to_guest(struct cpu_regs *regs)
 {
     struct vcpu *v = current_vcpu();
@@ -190,12 +191,18 @@ void pv_exit_to_guest(struct cpu_regs *regs)
     if (v->runstate_guest)
         arch_runstate_area_update(v);
     struct vcpu_info *vi = v->vcpu_info;
-    if (unlikely(vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback))
+    bool bounced = false;
+    if (unlikely(vi->evtchn_upcall_pending && !vi->evtchn_upcall_mask && v->event_callback)) {
         pv_bounce_to(regs, v->event_callback, true);
-    check_return_rip(regs);
-    if (unlikely(!vcpu_runnable(v))) {        /* crashed while delivering */
-        pv_exit_to_guest(regs);
-        return;
+        bounced = true;
+    }
+    /* Only a bounce (the upcall, or the #GP of a non-canonical RIP) can crash v here. */
+    if (unlikely(bounced || !is_canonical(regs->rip))) {
+        check_return_rip(regs);
+        if (unlikely(!vcpu_runnable(v))) {    /* crashed while delivering */
+            pv_exit_to_guest(regs);
+            return;
+        }
     }
     cpu0.sysret_ok = sysret_reproduces(regs);
 }
