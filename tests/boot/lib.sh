@@ -91,7 +91,9 @@ one_line() {
 }
 
 # has REGEX: some line of the whole log so far matches.
-has() { log_lines | grep -qE -- "$1" || fail "no log line matches /$1/" "$(_boot_context)"; }
+# (grep reads a process substitution: in a pipe, grep -q stopping at the first match can
+# kill log_lines with SIGPIPE, and pipefail then reports a line that is there as missing.)
+has() { grep -qE -- "$1" < <(log_lines) || fail "no log line matches /$1/" "$(_boot_context)"; }
 
 # Detail text for a failure: the end of the serial log and QEMU's stderr.
 _boot_context() {
