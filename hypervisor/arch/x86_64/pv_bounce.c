@@ -75,6 +75,11 @@ static inline __attribute__((always_inline)) bool write_frame(struct cpu_regs *r
     regs->cs = FLAT_RING3_CS64;
     regs->ss = FLAT_RING3_DS32;
     regs->rflags = (regs->rflags & ~BOUNCE_FLAGS_CLEAR) | X86_EFLAGS_IF;
+    /* The frame holds the guest's RCX and R11 and the handler pops them (the ABI says
+     * so, as Xen's does); loaded with the handler's RIP and RFLAGS they let the return
+     * be a SYSRET (pv_exit_to_guest checks the rest), cheaper than IRETQ. */
+    regs->rcx = regs->rip;
+    regs->r11 = regs->rflags;
     return true;
 }
 

@@ -143,7 +143,9 @@ typedef uint64_t xen_callback_t;  /* a callback entry point (guest VA) */
  * to 16 bytes (guest kernel mode), or the stack_switch stack (guest user
  * mode). RFLAGS.IF = !saved mask. #PF: CR2 is in vcpu_info.arch.cr2 and the
  * error code's U bit is clear for a fault in guest kernel mode. The handler
- * pops RCX and R11, and returns by storing a flags word (0 or
+ * pops RCX and R11 (the registers themselves hold nothing of the interrupted
+ * code at its first instruction: the hypervisor may enter it with SYSRET, which
+ * loads them, as Xen may), and returns by storing a flags word (0 or
  * VGCF_in_syscall) where the error code was, so the stack reads
  * flags, RIP, CS, RFLAGS, RSP, SS, then jumping (not calling) to
  * hypercall_page + 23 * 32; RFLAGS.IF there restores the event mask.
