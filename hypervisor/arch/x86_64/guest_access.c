@@ -2,27 +2,21 @@
  * entries, so a page fault inside them resumes at the fixup with the count of bytes
  * left instead of being a hypervisor fault. With SMAP, STAC/CLAC open user access
  * for just the copy. */
-#include <x86/cpu.h>
 #include <asm/guest_access.h>
-#include <x86/layout.h>
 #include <hv/lib.h>
 #include <xlite/errno.h>
 
-/* The copies move 8-byte words, then the last bytes one by one: under TCG a
- * `rep movs` costs a round through the translated-block loop per element, and guest
- * frames (bounces, iret) are copied on every trap. Every load and store that touches
+/* The copies of any length (constant sizes are copied inline, x86/guest_words.h) move
+ * 8-byte words, then the last bytes one by one: under TCG a `rep movs` costs a round
+ * through the translated-block loop per element. Every load and store that touches
  * guest memory has an exception-table entry resuming at the end with the count of
  * bytes left. Returns the number of bytes NOT copied. */
-#define EX_ENTRY(insn, fixup) \
-    ".pushsection .ex_table, \"a\"\n.balign 8\n.quad " #insn ", " #fixup "\n.popsection\n"
-
 static inline __attribute__((always_inline)) size_t raw_copy(void *dst, const void *src,
                                                              size_t n)
 {
     uint64_t tmp;
 
-    if (cpu_has_smap)
-        __asm__ volatile("stac" ::: "memory");
+    GUEST_SMAP_OPEN();
     __asm__ volatile("    cmp   $8, %[n]\n"
                      "    jb    3f\n"
                      "1:  mov   (%[s]), %[t]\n"
@@ -41,18 +35,17 @@ static inline __attribute__((always_inline)) size_t raw_copy(void *dst, const vo
                      "    dec   %[n]\n"
                      "    jnz   4b\n"
                      "6:\n"
-                     EX_ENTRY(1b, 6b) EX_ENTRY(2b, 6b) EX_ENTRY(4b, 6b) EX_ENTRY(5b, 6b)
+                     GUEST_EX_ENTRY(1b, 6b) GUEST_EX_ENTRY(2b, 6b)
+                     GUEST_EX_ENTRY(4b, 6b) GUEST_EX_ENTRY(5b, 6b)
                      : [d] "+r"(dst), [s] "+r"(src), [n] "+r"(n), [t] "=&q"(tmp)
                      :: "memory", "cc");
-    if (cpu_has_smap)
-        __asm__ volatile("clac" ::: "memory");
+    GUEST_SMAP_CLOSE();
     return n;
 }
 
 static size_t raw_zero(void *dst, size_t n)
 {
-    if (cpu_has_smap)
-        __asm__ volatile("stac" ::: "memory");
+    GUEST_SMAP_OPEN();
     __asm__ volatile("    cmp   $8, %[n]\n"
                      "    jb    3f\n"
                      "1:  movq  $0, (%[d])\n"
@@ -67,10 +60,9 @@ static size_t raw_zero(void *dst, size_t n)
                      "    dec   %[n]\n"
                      "    jnz   4b\n"
                      "6:\n"
-                     EX_ENTRY(1b, 6b) EX_ENTRY(4b, 6b)
+                     GUEST_EX_ENTRY(1b, 6b) GUEST_EX_ENTRY(4b, 6b)
                      : [d] "+r"(dst), [n] "+r"(n) :: "memory", "cc");
-    if (cpu_has_smap)
-        __asm__ volatile("clac" ::: "memory");
+    GUEST_SMAP_CLOSE();
     return n;
 }
 

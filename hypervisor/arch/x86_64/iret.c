@@ -7,7 +7,6 @@
 #include <asm/hypercall.h>
 #include <hv/hypercall.h>
 #include <hv/lib.h>
-#include <x86/guest_words.h>
 #include <x86/percpu.h>
 #include <x86/pv.h>
 #include <xlite/xen.h>
@@ -24,7 +23,7 @@ long do_iret(void)
     struct cpu_regs *regs = guest_regs();
     struct iret_context ic;
 
-    if (guest_read_words(&ic, regs->rsp, sizeof(ic) / 8)) {
+    if (copy_from_guest(&ic, regs->rsp, sizeof(ic))) {
         domain_crash(v->domain, "iret: unreadable iret frame");
         return 0;
     }

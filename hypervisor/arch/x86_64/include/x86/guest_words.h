@@ -34,6 +34,11 @@ static inline bool guest_range_ok(uint64_t va, size_t len)
     return va >= HV_VIRT_END;
 }
 
+/* An exception-table entry (extable.c) in an asm string: a fault at insn resumes at
+ * fixup. */
+#define GUEST_EX_ENTRY(insn, fixup) \
+    ".pushsection .ex_table, \"a\"\n.balign 8\n.quad " #insn ", " #fixup "\n.popsection\n"
+
 /* One asm statement: `moves` is the copy of one element (the guest access labelled
  * 1), repeated n times with .Lgw_off = 0, 8, 16, ...; a fault in any guest access
  * resumes at the end with `left` still non-zero. */
@@ -41,7 +46,7 @@ static inline bool guest_range_ok(uint64_t va, size_t len)
     ".set .Lgw_off, 0\n"                                                                \
     ".rept %c[n]\n"                                                                     \
     moves                                                                               \
-    ".pushsection .ex_table, \"a\"\n.balign 8\n.quad 1b, 9f\n.popsection\n"             \
+    GUEST_EX_ENTRY(1b, 9f)                                                              \
     ".set .Lgw_off, .Lgw_off + 8\n"                                                     \
     ".endr\n"                                                                           \
     "    xor %k[left], %k[left]\n"                                                      \
